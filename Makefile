@@ -1,0 +1,32 @@
+# The README's commands, in one place: .ci/run calls `make test` too.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: venv test demo validate lint
+
+$(VENV)/.installed-dev: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed-dev
+
+## The project's own test suite, then every bundled task's invariants.
+test: venv
+	$(PY) -m pytest bench_tasks --arena-validate -q -p no:cacheprovider
+	$(PY) -m pytest tests -p no:cacheprovider -q
+
+## The main job: a sweep over the bundled benchmark.
+demo: venv
+	$(PY) -m pytest bench_tasks --arena-agents=oracle,nop --arena-seeds=42,7
+
+## Every task's invariants: the oracle passes, nop fails.
+validate: venv
+	$(PY) -m pytest bench_tasks --arena-validate
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy

@@ -1,0 +1,30 @@
+"""Agent adapters. No pytest imports here: the plugin finds agents through the
+``pytest_arena_make_agent`` hook, whose default implementation calls :func:`make_builtin_agent`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
+from pytest_hybridarena.agents.nop import NopAgent
+from pytest_hybridarena.agents.oracle import OracleAgent
+
+__all__ = [
+    "BUILTIN_AGENTS",
+    "Agent",
+    "AgentEndpoint",
+    "AgentRequest",
+    "AgentResult",
+    "make_builtin_agent",
+]
+
+BUILTIN_AGENTS: dict[str, Callable[[], Agent]] = {
+    "nop": NopAgent,
+    "oracle": OracleAgent,
+}
+
+
+def make_builtin_agent(name: str) -> Agent | None:
+    """The bundled agent called ``name`` (without ``@params``), or None if there is none."""
+    factory = BUILTIN_AGENTS.get(name)
+    return factory() if factory else None

@@ -1,0 +1,1 @@
+"""ledger: expense reports as text tables and CSV."""

@@ -1,0 +1,75 @@
+"""The ``retry`` decorator."""
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from retrykit.backoff import delay_schedule
+from retrykit.errors import RetryError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retry(
+    *,
+    max_attempts: int = 3,
+    initial_delay: float = 0.1,
+    factor: float = 2.0,
+    max_delay: float = 5.0,
+    retry_on: tuple[type[BaseException], ...] = (Exception,),
+    sleep: Callable[[float], Any] = time.sleep,
+    on_retry: Callable[[int, BaseException, float], Any] | None = None,
+    jitter: float = 0.0,
+    rng: random.Random | None = None,
+) -> Callable[[F], F]:
+    """Retry the decorated function with exponential backoff.
+
+    The function is called up to ``max_attempts`` times. When a call raises an
+    instance of ``retry_on`` and attempts remain, ``on_retry(attempt, exc, delay)``
+    is called (if given) and then ``sleep(delay)``. ``delay`` is the next value ``d``
+    of ``delay_schedule(initial_delay, factor, max_delay)``, or, when ``jitter > 0``,
+    ``d * (1 - jitter * rng.random())`` with exactly one ``rng.random()`` call per
+    sleep (``rng`` defaults to a fresh ``random.Random()``). With ``jitter == 0`` the
+    rng is never used. Other exceptions propagate unchanged. After the last failed
+    attempt ``RetryError`` is raised, chained from the last exception.
+
+    Raises ValueError (when ``retry(...)`` is called) if ``max_attempts < 1``,
+    ``initial_delay < 0``, ``factor < 1``, ``max_delay < 0`` or ``jitter`` is
+    outside ``0..1``.
+    """
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be >= 1")
+    if initial_delay < 0:
+        raise ValueError("initial_delay must be >= 0")
+    if factor < 1:
+        raise ValueError("factor must be >= 1")
+    if max_delay < 0:
+        raise ValueError("max_delay must be >= 0")
+    if not 0 <= jitter <= 1:
+        raise ValueError("jitter must be between 0 and 1")
+    source = rng if rng is not None else random.Random()
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            delays = delay_schedule(initial_delay, factor, max_delay)
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    return func(*args, **kwargs)
+                except retry_on as exc:
+                    if attempt >= max_attempts:
+                        raise RetryError(attempt, exc) from exc
+                    delay = next(delays)
+                    if jitter:
+                        delay = delay * (1 - jitter * source.random())
+                    if on_retry is not None:
+                        on_retry(attempt, exc, delay)
+                    sleep(delay)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

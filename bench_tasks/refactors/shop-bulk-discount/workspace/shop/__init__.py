@@ -1,0 +1,1 @@
+"""shop: price orders against a catalog and print receipts."""

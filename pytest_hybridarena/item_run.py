@@ -1,0 +1,110 @@
+"""What one item does when pytest runs it: resolve the agent and sandbox, run the cell, attach the
+row to the report, and turn the outcome into pytest's terms (pass, failed item, error, skip)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pytest_hybridarena.collect import ArenaItem, CellOutcome
+from pytest_hybridarena.rows import Row
+from pytest_hybridarena.runner import CellContext, CellRun, error_row, run_cell
+from pytest_hybridarena.state import ArenaState, state_key
+from pytest_hybridarena.tasks import task_sha
+
+__all__ = ["attach_row", "run_item"]
+
+TAIL_LINES = 15
+
+
+def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    state = item.config.stash[state_key]
+    cell, spec = item.cell, item.spec
+    artifacts_dir = state.run_dir / "cells" / cell.slug
+    ctx = CellContext(
+        run_id=state.run_id,
+        cell=cell,
+        spec=spec,
+        task_sha=task_sha(spec.path),
+        config_sha=state.config_sha,
+        workdir=tmp_path,
+        artifacts_dir=artifacts_dir,
+        artifacts_ref=os.path.relpath(artifacts_dir, state.run_dir),
+        pricing_sha=state.pricing_sha,
+        worker=os.environ.get("PYTEST_XDIST_WORKER"),
+        versions={"plugin": state.plugin_version},
+    )
+    agent = state.agent(cell.agent)
+    for ok, reason in (agent.available(), state.sandbox_available()):
+        if not ok:
+            attach_row(item, error_row(ctx, "unavailable", reason, outcome="skipped"))
+            pytest.skip(reason)
+    try:
+        run = run_cell(ctx, agent, state.sandbox)
+    except pytest.fail.Exception as exc:
+        # pytest-timeout (signal method) raises Failed("Timeout ...") wherever the cell was; the
+        # agent's own process group is already killed by its ``finally``.
+        if "Timeout" not in str(exc):
+            raise
+        row = error_row(ctx, "pytest-timeout", str(exc), outcome="timeout")
+        attach_row(item, row)
+        raise CellOutcome("timeout", f"TIMEOUT {cell.key}: {exc}") from None
+    attach_row(item, run.row)
+    _judge(item, state, run)
+
+
+def attach_row(item: pytest.Item, row: Row) -> None:
+    """Put the row on the item's reports: the one channel from an xdist worker to the controller."""
+    wire = row.to_wire()
+    item.config.hook.pytest_arena_update_row(row=wire, item=item)
+    item.user_properties.append(("arena_row", wire))
+
+
+def _judge(item: ArenaItem, state: ArenaState, run: CellRun) -> None:
+    row = run.row
+    if state.settings.validate:
+        _judge_invariant(item, run)
+        return
+    if row.outcome == "pass":
+        return
+    raise CellOutcome(row.outcome, describe(run, state.run_dir))
+
+
+def _judge_invariant(item: ArenaItem, run: CellRun) -> None:
+    row, agent = run.row, item.cell.agent
+    if agent == "oracle" and row.outcome != "pass":
+        raise CellOutcome("fail", "INVARIANT oracle must pass every acceptance test\n" + describe(run, None))
+    if agent == "nop" and row.outcome != "fail":
+        why = (
+            "nop passes every acceptance test: the suite does not test the change"
+            if row.outcome == "pass"
+            else ""
+        )
+        raise CellOutcome("fail", f"INVARIANT nop must fail at least one test. {why}\n" + describe(run, None))
+
+
+def describe(run: CellRun, run_dir: Path | None) -> str:
+    """The short failure text: outcome, failing acceptance tests, agent log tail, where to look."""
+    row = run.row
+    lines = [f"{row.outcome.upper()} {row.cell.key}"]
+    tests = row.tests
+    if tests["total"]:
+        lines.append(f"acceptance tests: {tests['passed']}/{tests['total']} passed")
+    if row.error:
+        lines.append(f"{row.error['kind']}: {row.error['message']}")
+    if run.score is not None and run.score.failed_tests:
+        shown = run.score.failed_tests[:10]
+        more = len(run.score.failed_tests) - len(shown)
+        lines += ["not passed:", *(f"  {name}" for name in shown)]
+        if more > 0:
+            lines.append(f"  … and {more} more")
+    transcript = run.agent_result.transcript_path if run.agent_result else None
+    if transcript is not None and transcript.is_file():
+        tail = transcript.read_text(encoding="utf-8", errors="replace").splitlines()[-TAIL_LINES:]
+        lines += [f"agent log (last {len(tail)} lines of {transcript.name}):", *(f"  {t}" for t in tail)]
+    lines.append(f"workspace: {run.workspace}")
+    if run_dir is not None and row.artifacts:
+        lines.append(f"artifacts: {run_dir / row.artifacts}")
+    return "\n".join(lines)

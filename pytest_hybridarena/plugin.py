@@ -1,0 +1,189 @@
+"""pytest-hybridarena's pytest plugin: wiring of options, hooks and fixtures, nothing more.
+
+The logic lives in plain modules: tasks (the folder contract), cells (the plan and ids), runner
+(one cell end to end), scoring and sandbox, rows, stats and table. See docs/ for the user's view.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_hybridarena import hookspecs
+from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
+from pytest_hybridarena.cells import spec_base
+from pytest_hybridarena.collect import TaskDirectory, TaskFile, register_static_markers
+from pytest_hybridarena.reporter import ArenaReporter, row_of
+from pytest_hybridarena.rows import now_iso
+from pytest_hybridarena.settings import ArenaSettings, add_options, resolve_settings
+from pytest_hybridarena.state import ArenaState, make_agent, new_run_id, state_key
+from pytest_hybridarena.tasks import is_task_dir
+
+__all__ = ["settings_key"]
+
+settings_key = pytest.StashKey[ArenaSettings]()
+_task_collect_errors_key = pytest.StashKey[list[int]]()  # [task errors, other errors]
+
+# Routing strategies known before the router exists; the router package extends this list.
+BUILTIN_STRATEGIES = (
+    "always-local",
+    "always-cloud",
+    "rules",
+    "heuristic",
+    "llm-classifier",
+    "embedding-knn",
+    "cascade",
+    "phase-aware",
+    "escalate",
+)
+
+
+def _plugin_version() -> str:
+    try:
+        return version("pytest-hybridarena")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    settings = resolve_settings(config)
+    config.stash[settings_key] = settings
+    config.stash[_task_collect_errors_key] = [0, 0]
+    config.pluginmanager.load_setuptools_entrypoints("pytest_hybridarena")
+    _check_names(config, settings)
+    register_static_markers(config, settings.agents, settings.strategies)
+
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and "arena_run_id" in workerinput:
+        run_id, run_dir = workerinput["arena_run_id"], Path(workerinput["arena_run_dir"])
+    else:
+        run_id = new_run_id()
+        out = Path(settings.out) if settings.out else config.rootpath / "reports" / run_id / "results.jsonl"
+        run_dir = out.parent
+    config.stash[state_key] = ArenaState(config, settings, run_id, run_dir, _plugin_version())
+
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistHooks(), "hybridarena-xdist")
+    if workerinput is None and not config.option.collectonly:
+        out_path = Path(settings.out) if settings.out else run_dir / "results.jsonl"
+        reporter = ArenaReporter(config, settings, run_id, out_path)
+        config.pluginmanager.register(reporter, "hybridarena-reporter")
+
+
+def _check_names(config: pytest.Config, settings: ArenaSettings) -> None:
+    for spec in settings.agents:
+        make_agent(config, spec)  # raises UsageError naming the known agents
+    known = set(BUILTIN_STRATEGIES)
+    for names in config.hook.pytest_arena_strategy_names(config=config):
+        known.update(names)
+    for spec in settings.strategies:
+        if spec_base(spec) not in known:
+            raise pytest.UsageError(
+                f"--arena-strategies: unknown strategy {spec_base(spec)!r}; "
+                f"known strategies: {', '.join(sorted(known))}"
+            )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings = config.stash[settings_key]
+    state = config.stash[state_key]
+    mode = " (validate: oracle must pass, nop must fail)" if settings.validate else ""
+    return [
+        f"hybridarena: run {state.run_id}{mode}; agents={','.join(settings.agents)} "
+        f"strategies={','.join(settings.strategies)} seeds={','.join(map(str, settings.seeds))} "
+        f"sandbox={settings.sandbox}"
+    ]
+
+
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if is_task_dir(path):
+        return TaskDirectory.from_parent(parent, path=path)
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    report = yield
+    if report.failed:
+        counts = collector.config.stash[_task_collect_errors_key]
+        counts[0 if isinstance(collector, TaskFile) else 1] += 1
+    return report
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A malformed task fails its own collection only: the other tasks still run. pytest would
+    otherwise stop the whole session on any collection error."""
+    task_errors, other_errors = session.config.stash[_task_collect_errors_key]
+    if task_errors and not other_errors:
+        session.config.option.continue_on_collection_errors = True
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    """Error and timeout cells get their own status words, apart from unsolved (failed) cells."""
+    if report.when != "call" or not report.failed:
+        return None
+    row = row_of(report)
+    if row is None or config.stash[settings_key].validate:
+        return None
+    if row["outcome"] == "error":
+        return "error", "E", "ERROR"
+    if row["outcome"] == "timeout":
+        return "timeout", "T", "TIMEOUT"
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_arena_make_agent(name: str, params: dict[str, str], config: pytest.Config) -> Agent | None:
+    return make_builtin_agent(name)
+
+
+def pytest_arena_agent_names(config: pytest.Config) -> list[str]:
+    return sorted(BUILTIN_AGENTS)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Write ``run.json`` (what was asked for) beside the results, on the controller only."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    state = config.stash[state_key]
+    settings = state.settings
+    info = {
+        "run_id": state.run_id,
+        "started_at": now_iso(),
+        "args": list(config.invocation_params.args),
+        "settings": {
+            "agents": settings.agents,
+            "strategies": settings.strategies,
+            "seeds": settings.seeds,
+            "sandbox": settings.sandbox,
+            "validate": settings.validate,
+        },
+        "config_sha": state.config_sha,
+        "pricing_sha": state.pricing_sha,
+        "plugin_version": state.plugin_version,
+    }
+    state.run_dir.mkdir(parents=True, exist_ok=True)
+    (state.run_dir / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+
+
+class XdistHooks:
+    """Registered only when pytest-xdist is present: ships the run id and folder to every worker."""
+
+    def pytest_configure_node(self, node: Any) -> None:
+        state = node.config.stash[state_key]
+        node.workerinput["arena_run_id"] = state.run_id
+        node.workerinput["arena_run_dir"] = str(state.run_dir)

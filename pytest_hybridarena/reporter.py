@@ -1,0 +1,163 @@
+"""The controller-side sink: rows → JSONL (one writer, flushed per row) and the summary table.
+
+Registered only where reports converge — a plain session or the xdist controller, never a worker —
+and not under ``--collect-only``. Rows arrive inside ``report.user_properties``; reports without a
+row (a failed setup, a crashed xdist worker) are turned into *error* rows here, so no cell is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from pytest_hybridarena.cells import Cell, parse_cell_id
+from pytest_hybridarena.rows import Row, now_iso
+from pytest_hybridarena.settings import ArenaSettings
+from pytest_hybridarena.table import render_summary, render_validation, summarize
+
+__all__ = ["ArenaReporter", "row_of"]
+
+
+def row_of(
+    report: pytest.TestReport | pytest.CollectReport, name: str = "arena_row"
+) -> dict[str, Any] | None:
+    for key, value in getattr(report, "user_properties", ()):
+        if key == name:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
+class ArenaReporter:
+    def __init__(self, config: pytest.Config, settings: ArenaSettings, run_id: str, out_path: Path) -> None:
+        self.config = config
+        self.settings = settings
+        self.run_id = run_id
+        self.out_path = out_path
+        self.rows: list[dict[str, Any]] = []
+        self.collect_errors = 0
+        self.other_failures = 0
+        self._file: IO[str] | None = None
+
+    # -- rows ---------------------------------------------------------------------------------
+    def _write(self, row: dict[str, Any]) -> None:
+        if self._file is None:
+            self.out_path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.out_path.open("a", encoding="utf-8", buffering=1)  # line-buffered: tail -f
+        self._file.write(json.dumps(row, separators=(",", ":")) + "\n")
+        self._file.flush()
+        self.rows.append(row)
+
+    def _synthesized(
+        self, report: pytest.TestReport, outcome: str, kind: str, message: str
+    ) -> dict[str, Any]:
+        cell_wire = row_of(report, "arena_cell")
+        cell = Cell.from_wire(cell_wire) if cell_wire else self._cell_from_nodeid(report.nodeid)
+        if cell is None:
+            return {}
+        now = now_iso()
+        row = Row(run_id=self.run_id, cell=cell, outcome=outcome, started_at=now, finished_at=now)  # type: ignore[arg-type]
+        return row.replace(error={"kind": kind, "message": message[-2000:]}, worker=_worker(report)).to_wire()
+
+    def _cell_from_nodeid(self, nodeid: str) -> Cell | None:
+        """Crash path only (the report has no properties): invert the item id with the known names.
+        The task class is the task folder's parent folder name here."""
+        match = re.match(r"(?P<path>.*)/task\.toml::(?P<task>[^\[]+)\[(?P<cid>.*)\](@.*)?$", nodeid)
+        if not match:
+            return None
+        try:
+            agent, strategy, seed = parse_cell_id(
+                match["cid"], self.settings.agents, self.settings.strategies
+            )
+        except ValueError:
+            return None
+        task_class = Path(match["path"]).parent.name
+        return Cell(task_class, match["task"], agent, strategy, seed)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        row = row_of(report)
+        if report.when == "call" and row is not None:
+            self._write(row)
+            if report.failed and row["outcome"] not in ("fail", "error", "timeout"):
+                self.other_failures += 1
+            return
+        if str(report.when) == "???":  # an xdist worker died while running this item
+            crash = self._synthesized(report, "error", "worker-crash", str(report.longrepr))
+            if crash:
+                self._write(crash)
+            else:
+                self.other_failures += 1
+            return
+        if report.when == "setup" and (report.failed or report.skipped) and row_of(report, "arena_cell"):
+            outcome, kind = ("skipped", "skipped") if report.skipped else ("error", "setup")
+            self._write(self._synthesized(report, outcome, kind, _longrepr_text(report)))
+            return
+        if report.failed:
+            self.other_failures += 1
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors += 1
+
+    # -- end of run -----------------------------------------------------------------------------
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.rows:
+            return
+        tr = terminalreporter
+        tr.write_sep("=", "hybridarena validation" if self.settings.validate else "hybridarena summary")
+        text = (
+            render_validation(self.rows) if self.settings.validate else render_summary(summarize(self.rows))
+        )
+        for line in text.splitlines():
+            tr.write_line(line)
+        if not self.settings.validate:
+            tr.write_line(
+                "pass rate: intention-to-treat (error and timeout count as not passed); "
+                "95% CI: task-clustered bootstrap with a Wilson floor (docs/statistics.md)"
+            )
+        tr.write_line(f"results: {self.out_path} ({len(self.rows)} rows)")
+        floor = self.settings.fail_under
+        if floor is not None:
+            tr.write_line(
+                f"overall pass rate {100 * self.overall_rate():.1f}% (--arena-fail-under={floor:g}%)"
+            )
+
+    def overall_rate(self) -> float:
+        judged = [r for r in self.rows if r["outcome"] != "skipped"]
+        return sum(r["outcome"] == "pass" for r in judged) / len(judged) if judged else 0.0
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self.settings.validate or not self.rows:
+            return
+        arena_errors = sum(r["outcome"] in ("error", "timeout") for r in self.rows)
+        clean = not (arena_errors or self.other_failures or self.collect_errors)
+        # A sweep that ran every cell is a successful measurement, even when cells are unsolved.
+        if session.exitstatus == pytest.ExitCode.TESTS_FAILED and clean:
+            session.exitstatus = pytest.ExitCode.OK
+        floor = self.settings.fail_under
+        if (
+            floor is not None
+            and 100 * self.overall_rate() < floor
+            and session.exitstatus == pytest.ExitCode.OK
+        ):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _worker(report: pytest.TestReport) -> str | None:
+    node = getattr(report, "node", None)
+    gateway = getattr(node, "gateway", None)
+    return getattr(gateway, "id", None)
+
+
+def _longrepr_text(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        return str(longrepr[2])
+    return str(longrepr)

@@ -1,0 +1,171 @@
+"""Run one cell end to end and turn what happened into a :class:`Row`. No pytest imports.
+
+Steps: copy ``workspace/`` → run the agent (its own budget, its own process group) → score in a
+fresh directory → collect router usage → build the row. Anything that breaks on the harness side
+(agent crash, sandbox missing, a suite that cannot judge) becomes an *error* row with a kind and a
+message; only a suite that ran and found failures makes a *fail*.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
+from pytest_hybridarena.cells import Cell, parse_spec
+from pytest_hybridarena.rows import Row, now_iso
+from pytest_hybridarena.sandbox import Sandbox, SandboxUnavailable
+from pytest_hybridarena.scoring import ScoreResult, copy_workspace, score_workspace
+from pytest_hybridarena.tasks import TaskSpec
+
+__all__ = ["CellContext", "CellRun", "error_row", "run_cell"]
+
+UsageFn = Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CellContext:
+    """What the plugin knows about a cell before it runs. Paths are absolute; ``artifacts_ref`` is
+    the artifact folder as the row records it (relative to the run's report folder)."""
+
+    run_id: str
+    cell: Cell
+    spec: TaskSpec
+    task_sha: str
+    config_sha: str
+    workdir: Path
+    artifacts_dir: Path
+    artifacts_ref: str
+    pricing_sha: str | None = None
+    worker: str | None = None
+    versions: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """A finished cell: the row plus what a failure report wants to show."""
+
+    row: Row
+    score: ScoreResult | None
+    agent_result: AgentResult | None
+    workspace: Path
+
+
+def base_row(ctx: CellContext, started_at: str) -> Row:
+    return Row(
+        run_id=ctx.run_id,
+        cell=ctx.cell,
+        outcome="error",
+        artifacts=ctx.artifacts_ref,
+        config_sha=ctx.config_sha,
+        pricing_sha=ctx.pricing_sha,
+        task_sha=ctx.task_sha,
+        started_at=started_at,
+        finished_at=started_at,
+        versions=dict(ctx.versions),
+        worker=ctx.worker,
+    )
+
+
+def error_row(
+    ctx: CellContext, kind: str, message: str, *, outcome: str = "error", started_at: str = ""
+) -> Row:
+    """A row for a cell that broke before it could be judged (also used by the plugin for setup
+    failures and pytest-timeout's last-resort stop)."""
+    row = base_row(ctx, started_at or now_iso())
+    return row.replace(
+        outcome=outcome, error={"kind": kind, "message": message[-2000:]}, finished_at=now_iso()
+    )
+
+
+def run_cell(
+    ctx: CellContext,
+    agent: Agent,
+    sandbox: Sandbox,
+    endpoint: AgentEndpoint | None = None,
+    usage: UsageFn | None = None,
+) -> CellRun:
+    """Run the cell. Never raises for agent, sandbox or scoring trouble: those become error rows."""
+    started_at, t0 = now_iso(), time.monotonic()
+    row = base_row(ctx, started_at)
+    workspace = ctx.workdir / "workspace"
+    copy_workspace(ctx.spec.workspace, workspace)
+    ctx.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    _, params = parse_spec(ctx.cell.agent)
+    request = AgentRequest(
+        workspace=workspace,
+        instruction=ctx.spec.instruction,
+        endpoint=endpoint,
+        timeout_s=ctx.spec.timeout_s,
+        seed=ctx.cell.seed,
+        log_dir=ctx.artifacts_dir,
+        params=params,
+        reference=ctx.spec.solution if agent.name == "oracle" else None,
+    )
+    agent_result: AgentResult | None = None
+    score: ScoreResult | None = None
+    try:
+        try:
+            agent_result = agent.run(request)
+        except Exception as exc:  # an adapter bug must cost one cell, not the session
+            agent_result = AgentResult("error", error=f"{type(exc).__name__}: {exc}")
+        t_agent = time.monotonic() - t0
+        versions = {**row.versions, "agent": agent_result.version}
+        row = row.replace(versions=versions, wall_s={"agent": round(t_agent, 3), "score": 0.0, "total": 0.0})
+        if agent_result.status == "timeout":
+            row = row.replace(
+                outcome="timeout",
+                error={
+                    "kind": "agent-timeout",
+                    "message": f"agent exceeded its {ctx.spec.timeout_s:g}s budget",
+                },
+            )
+        elif agent_result.status == "error":
+            row = row.replace(
+                error={"kind": "agent", "message": (agent_result.error or "agent failed")[-2000:]}
+            )
+        else:
+            row, score = _score(ctx, row, workspace, sandbox)
+    finally:
+        if usage is not None:
+            row = _with_usage(row, usage())
+    total = time.monotonic() - t0
+    row = row.replace(wall_s={**row.wall_s, "total": round(total, 3)}, finished_at=now_iso())
+    return CellRun(row=row, score=score, agent_result=agent_result, workspace=workspace)
+
+
+def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tuple[Row, ScoreResult | None]:
+    try:
+        score = score_workspace(ctx.spec, workspace, ctx.workdir, sandbox, log_dir=ctx.artifacts_dir)
+    except SandboxUnavailable as exc:
+        return row.replace(error={"kind": "sandbox", "message": str(exc)}), None
+    row = row.replace(
+        tests=dict(score.tests),
+        sandbox=dict(score.isolation),
+        wall_s={**row.wall_s, "score": round(score.duration_s, 3)},
+    )
+    if score.problem is not None:
+        return row.replace(outcome="error", error={"kind": "score", "message": score.problem}), score
+    if score.all_passed:
+        return row.replace(outcome="pass", error=None), score
+    return row.replace(outcome="fail", error=None), score
+
+
+def _with_usage(row: Row, usage: dict[str, Any]) -> Row:
+    """Fold the router's per-cell totals into the row (keys absent from ``usage`` keep their zeros)."""
+    calls = usage.get("calls") or {}
+    tokens = usage.get("tokens") or {}
+    models = usage.get("models") or {}
+    return row.replace(
+        calls={k: int(calls.get(k, row.calls.get(k, 0))) for k in ("total", "local", "cloud")},
+        tokens={k: int(tokens.get(k, v)) for k, v in row.tokens.items()},
+        models={
+            "local": models.get("local", row.models.get("local")),
+            "cloud": models.get("cloud", row.models.get("cloud")),
+        },
+        cost_usd={"scenario": usage.get("cost_scenario"), "value": usage.get("cost_usd")},
+        decisions_ref=usage.get("decisions_ref", row.decisions_ref),
+    )

@@ -1,0 +1,161 @@
+"""Options, ini keys and environment variables, resolved once into a frozen :class:`ArenaSettings`.
+
+Precedence: command line > environment (``ARENA_*``) > ini (``arena_*``) > default. Every converter is
+a ``parse_*`` function raising :class:`pytest.UsageError` that names the option, the value and the
+valid choices. Nothing else in the plugin reads options.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+
+__all__ = ["OPTIONS", "ArenaSettings", "add_options", "parse_list", "parse_seeds", "resolve_settings"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the suffix: --arena-<name>, ini arena_<name>, env ARENA_<NAME>
+    help: str
+    default: str | None
+    flag: bool = False
+
+    @property
+    def cli(self) -> str:
+        return f"--arena-{self.name}"
+
+    @property
+    def dest(self) -> str:
+        return f"arena_{self.name.replace('-', '_')}"
+
+    @property
+    def env(self) -> str:
+        return f"ARENA_{self.name.replace('-', '_').upper()}"
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("agents", "Comma-separated agent specs to run, e.g. oracle,nop or builtin@rounds=2.", "oracle"),
+    Option(
+        "strategies",
+        "Comma-separated routing strategy specs, e.g. always-cloud,cascade@threshold=10.",
+        "always-local",
+    ),
+    Option("seeds", "Comma-separated integer seeds; each is a replicate of every cell.", "42"),
+    Option("sandbox", "Where acceptance suites run: process (default) or docker.", "process"),
+    Option("out", "Path of the JSONL results file (default: reports/<run-id>/results.jsonl).", None),
+    Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
+    Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
+)
+
+
+@dataclass(frozen=True)
+class ArenaSettings:
+    agents: tuple[str, ...]
+    strategies: tuple[str, ...]
+    seeds: tuple[int, ...]
+    sandbox: str
+    out: str | None
+    fail_under: float | None
+    validate: bool
+
+    def result_relevant(self) -> dict[str, Any]:
+        """The part of the settings that changes what a cell measures (hashed into ``config_sha``)."""
+        return {"sandbox": self.sandbox}
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("hybridarena", "pytest-hybridarena benchmark cells")
+    for opt in OPTIONS:
+        default_text = f" Default: {opt.default}." if opt.default else ""
+        if opt.flag:
+            group.addoption(opt.cli, action="store_true", default=None, dest=opt.dest, help=opt.help)
+            parser.addini(opt.dest, opt.help, type="bool", default=False)
+        else:
+            group.addoption(
+                opt.cli, action="store", default=None, dest=opt.dest, help=opt.help + default_text
+            )
+            parser.addini(opt.dest, opt.help + default_text, default=opt.default)
+
+
+def _raw(config: pytest.Config, opt: Option) -> tuple[Any, str]:
+    """The winning raw value and where it came from (for error messages)."""
+    value = config.getoption(opt.dest)
+    if value is not None:
+        return value, opt.cli
+    if opt.env in os.environ:
+        return os.environ[opt.env], f"environment variable {opt.env}"
+    ini = config.getini(opt.dest)
+    if opt.flag:
+        return bool(ini), f"ini key {opt.dest}"
+    if ini not in (None, ""):
+        return ini, f"ini key {opt.dest}"
+    return opt.default, f"default of {opt.cli}"
+
+
+def parse_list(value: str, source: str) -> tuple[str, ...]:
+    items = tuple(dict.fromkeys(part.strip() for part in str(value).split(",") if part.strip()))
+    if not items:
+        raise pytest.UsageError(f"{source}: {value!r} names nothing; give a comma-separated list")
+    return items
+
+
+def parse_seeds(value: str, source: str) -> tuple[int, ...]:
+    seeds: list[int] = []
+    for part in parse_list(value, source):
+        try:
+            seeds.append(int(part))
+        except ValueError:
+            raise pytest.UsageError(f"{source}: seed {part!r} is not an integer (e.g. 42,7)") from None
+    return tuple(sorted(set(seeds)))
+
+
+def parse_choice(choices: Sequence[str]) -> Callable[[str, str], str]:
+    def parse(value: str, source: str) -> str:
+        if value not in choices:
+            raise pytest.UsageError(f"{source}: {value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def parse_percent(value: str | None, source: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(str(value).rstrip("%"))
+    except ValueError:
+        raise pytest.UsageError(f"{source}: {value!r} is not a number (a pass rate in %, e.g. 60)") from None
+    if not 0 <= number <= 100:
+        raise pytest.UsageError(f"{source}: {value!r} must be between 0 and 100 (a pass rate in %)")
+    return number
+
+
+def _get(config: pytest.Config, name: str, parse: Callable[[Any, str], T]) -> T:
+    opt = next(o for o in OPTIONS if o.name == name)
+    value, source = _raw(config, opt)
+    return parse(value, source)
+
+
+def resolve_settings(config: pytest.Config) -> ArenaSettings:
+    validate = bool(_get(config, "validate", lambda v, s: str(v).lower() in ("1", "true", "yes", "on")))
+    agents = _get(config, "agents", parse_list)
+    strategies = _get(config, "strategies", parse_list)
+    seeds = _get(config, "seeds", parse_seeds)
+    if validate:
+        # Invariants are about the task, not about routing: one cell per agent is enough.
+        agents, strategies, seeds = ("nop", "oracle"), strategies[:1], seeds[:1]
+    return ArenaSettings(
+        agents=tuple(sorted(agents)),
+        strategies=tuple(sorted(strategies)),
+        seeds=seeds,
+        sandbox=_get(config, "sandbox", parse_choice(("process", "docker"))),
+        out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
+        fail_under=_get(config, "fail-under", parse_percent),
+        validate=validate,
+    )

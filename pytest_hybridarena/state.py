@@ -1,0 +1,81 @@
+"""Per-process run state kept in ``config.stash``: run id and folder, resolved settings, and the
+agents and sandbox built once per process (per xdist worker)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from pytest_hybridarena.agents.base import Agent
+from pytest_hybridarena.cells import parse_spec
+from pytest_hybridarena.rows import config_sha
+from pytest_hybridarena.sandbox import Sandbox, make_sandbox
+from pytest_hybridarena.settings import ArenaSettings
+
+__all__ = ["ArenaState", "make_agent", "new_run_id", "pricing_sha", "state_key"]
+
+
+def new_run_id() -> str:
+    """Sortable and unique: ``20261123-104512-3f9a``."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+def pricing_sha() -> str | None:
+    """SHA-256 of the pinned price table shipped in ``pytest_hybridarena.pricing`` (None if absent)."""
+    try:
+        data = resources.files("pytest_hybridarena.pricing").joinpath("prices.toml").read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_agent(config: pytest.Config, spec: str) -> Agent:
+    """Build an agent through the ``pytest_arena_make_agent`` hook; UsageError for unknown names."""
+    name, params = parse_spec(spec)
+    agent: Agent | None = config.hook.pytest_arena_make_agent(name=name, params=params, config=config)
+    if agent is None:
+        known = sorted({n for names in config.hook.pytest_arena_agent_names(config=config) for n in names})
+        raise pytest.UsageError(f"--arena-agents: unknown agent {name!r}; known agents: {', '.join(known)}")
+    return agent
+
+
+@dataclass
+class ArenaState:
+    config: pytest.Config
+    settings: ArenaSettings
+    run_id: str
+    run_dir: Path
+    plugin_version: str
+    pricing_sha: str | None = field(default_factory=pricing_sha)
+    _agents: dict[str, Agent] = field(default_factory=dict)
+    _sandbox: Sandbox | None = None
+    _sandbox_ok: tuple[bool, str] | None = None
+
+    @property
+    def config_sha(self) -> str:
+        return config_sha(self.settings.result_relevant())
+
+    def agent(self, spec: str) -> Agent:
+        if spec not in self._agents:
+            self._agents[spec] = make_agent(self.config, spec)
+        return self._agents[spec]
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = make_sandbox(self.settings.sandbox)
+        return self._sandbox
+
+    def sandbox_available(self) -> tuple[bool, str]:
+        if self._sandbox_ok is None:
+            self._sandbox_ok = self.sandbox.available()
+        return self._sandbox_ok
+
+
+state_key = pytest.StashKey[ArenaState]()

@@ -1,0 +1,23 @@
+"""The hybrid router: an aiohttp proxy that sends each agent LLM call to a local or a cloud model
+according to a routing strategy, and accounts for every call per cell.
+
+Import by full name (``pytest_hybridarena.router``); no pytest imports anywhere in here.
+"""
+
+from pytest_hybridarena.router.backends.registry import known_backends, make_backend, register_backend
+from pytest_hybridarena.router.settings import RouterConfig
+from pytest_hybridarena.router.specs import format_spec, parse_backend_spec, parse_spec
+from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy, register_strategy
+
+__all__ = [
+    "RouterConfig",
+    "format_spec",
+    "known_backends",
+    "known_strategies",
+    "make_backend",
+    "make_strategy",
+    "parse_backend_spec",
+    "parse_spec",
+    "register_backend",
+    "register_strategy",
+]

@@ -1,0 +1,84 @@
+"""The application factory: ``create_app(config) -> web.Application``.
+
+Backends (one pooled HTTP session each) are built here and closed by a ``cleanup_ctx`` hook; the
+decision log's writer thread is stopped the same way. ``client_max_size`` bounds request bodies.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from pytest_hybridarena.pricing import load_prices
+from pytest_hybridarena.router.backends.base import BackendOptions, LocalGuards
+from pytest_hybridarena.router.backends.registry import make_backend
+from pytest_hybridarena.router.decisions import DecisionLog
+from pytest_hybridarena.router.handlers import routes
+from pytest_hybridarena.router.keys import STATE
+from pytest_hybridarena.router.services import RouterServices
+from pytest_hybridarena.router.settings import TOOL_NUDGE_TEXT, RouterConfig
+from pytest_hybridarena.router.state import RouterState
+from pytest_hybridarena.router.strategies.registry import make_strategy
+
+__all__ = ["DEFAULT_CELL_ID", "build_state", "create_app"]
+
+DEFAULT_CELL_ID = "default"
+
+
+def build_state(config: RouterConfig) -> RouterState:
+    guards = LocalGuards(
+        max_tokens_cap=config.max_tokens_cap,
+        repeat_penalty=config.repeat_penalty,
+        tool_nudge=TOOL_NUDGE_TEXT if config.tool_nudge else None,
+    )
+    local = make_backend(config.local, BackendOptions("local", guards, config.connect_timeout_s))
+    cloud = make_backend(config.cloud, BackendOptions("cloud", None, config.connect_timeout_s))
+    extra = []
+    classifier = local
+    if config.classifier:
+        classifier = make_backend(config.classifier, BackendOptions("local", None, config.connect_timeout_s))
+        extra.append(classifier)
+    embedder = None
+    if config.embedder:
+        embedder = make_backend(config.embedder, BackendOptions("local", None, config.connect_timeout_s))
+        extra.append(embedder)
+    services = RouterServices(classifier, embedder, config.classifier_timeout_s, config.embed_timeout_s)
+    log = DecisionLog(config.decisions_path, echo=sys.stderr if config.echo_decisions else None)
+    state = RouterState(
+        config=config,
+        backends={"local": local, "cloud": cloud},
+        services=services,
+        log=log,
+        prices=load_prices(config.prices_path),
+        guards={
+            "max_tokens_cap": config.max_tokens_cap,
+            "repeat_penalty": config.repeat_penalty,
+            "tool_nudge": config.tool_nudge,
+        },
+        extra_backends=extra,
+    )
+    if config.default_cell_strategy:
+        spec = config.default_cell_strategy
+        state.cells.open("default", spec, make_strategy(spec), 0, services, cell_id=DEFAULT_CELL_ID)
+        state.default_cell_id = DEFAULT_CELL_ID
+    return state
+
+
+async def _lifetime(app: web.Application) -> AsyncIterator[None]:
+    yield
+    state = app[STATE]
+    for backend in [*state.backends.values(), *state.extra_backends]:
+        await backend.aclose()
+    state.log.close()
+
+
+def create_app(config: RouterConfig | None = None) -> web.Application:
+    config = config or RouterConfig()
+    state = build_state(config)
+    app = web.Application(client_max_size=config.max_body_bytes)
+    app[STATE] = state
+    app.add_routes(routes(default_cell=state.default_cell_id is not None))
+    app.cleanup_ctx.append(_lifetime)
+    return app

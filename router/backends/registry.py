@@ -1,0 +1,52 @@
+"""Backend registry: spec scheme -> factory. ``register_backend`` lets later work add ``embedded:``
+(llama.cpp in-process) or ``replay:`` backends without touching this package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytest_hybridarena.router.backends.base import Backend, BackendOptions
+from pytest_hybridarena.router.specs import BackendSpec, parse_backend_spec
+
+__all__ = ["BackendFactory", "known_backends", "make_backend", "register_backend"]
+
+BackendFactory = Callable[[BackendSpec, BackendOptions], Backend]
+
+_FACTORIES: dict[str, BackendFactory] = {}
+
+
+def register_backend(scheme: str, factory: BackendFactory, *, replace: bool = False) -> None:
+    """Make ``<scheme>:<model>[@url]`` specs build backends with ``factory(spec, options)``."""
+    key = scheme.lower()
+    if key in _FACTORIES and not replace:
+        raise ValueError(f"backend scheme {scheme!r} is already registered (pass replace=True)")
+    _FACTORIES[key] = factory
+
+
+def known_backends() -> list[str]:
+    _ensure_builtins()
+    return sorted(_FACTORIES)
+
+
+def make_backend(spec: str | BackendSpec, options: BackendOptions) -> Backend:
+    """Build a backend from a spec string; ValueError names the spec and the known schemes."""
+    _ensure_builtins()
+    parsed = parse_backend_spec(spec) if isinstance(spec, str) else spec
+    factory = _FACTORIES.get(parsed.scheme)
+    if factory is None:
+        raise ValueError(
+            f"backend spec {parsed.text!r}: unknown scheme {parsed.scheme!r}; known: {', '.join(sorted(_FACTORIES))}"
+        )
+    return factory(parsed, options)
+
+
+def _ensure_builtins() -> None:
+    if "openai" in _FACTORIES:
+        return
+    from pytest_hybridarena.router.backends.anthropic import AnthropicBackend
+    from pytest_hybridarena.router.backends.ollama import OllamaBackend
+    from pytest_hybridarena.router.backends.openai import OpenAIBackend
+
+    _FACTORIES.setdefault("openai", OpenAIBackend)
+    _FACTORIES.setdefault("ollama", OllamaBackend)
+    _FACTORIES.setdefault("anthropic", AnthropicBackend)

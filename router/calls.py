@@ -1,0 +1,385 @@
+"""One agent call through the router: decide, send upstream (with the fault policy), escalate when
+the strategy asked for a checked local answer, account, and log exactly one decision record.
+
+Time is split three ways so the router's own cost stays visible: time waiting on the upstream,
+time waiting on the agent's socket (stream writes), and the rest, which is router overhead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pytest_hybridarena.router.answers import unusable_reason
+from pytest_hybridarena.router.backends.base import Backend, Stream, UpstreamError
+from pytest_hybridarena.router.cells import Cell
+from pytest_hybridarena.router.errors import ApiError
+from pytest_hybridarena.router.state import RouterState
+from pytest_hybridarena.router.strategies.base import CallOutcome, Decision
+from pytest_hybridarena.router.strategies.features import last_user_text, total_prompt_tokens
+from pytest_hybridarena.router.wire.openai import assemble_chunks
+from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion, Side, Usage
+
+__all__ = ["Call", "ChunkSource", "check_budget"]
+
+T = TypeVar("T")
+_STATUS_FOR_KIND = {"connect": 502, "timeout": 504, "protocol": 502, "stream": 502, "config": 500}
+
+
+def check_budget(state: RouterState, cell: Cell, body_bytes: int) -> None:
+    """Refuse a call past the cell's call or byte budget (403: agents do not retry it, unlike 429)."""
+    cfg = state.config
+    over = None
+    if cell.usage.total >= cfg.max_calls_per_cell:
+        over = f"cell {cell.key!r} reached its budget of {cfg.max_calls_per_cell} calls"
+    elif cell.request_bytes + body_bytes > cfg.max_cell_request_bytes:
+        over = f"cell {cell.key!r} reached its budget of {cfg.max_cell_request_bytes} request bytes"
+    if over is None:
+        cell.request_bytes += body_bytes
+        return
+    if not cell.budget_reported:
+        cell.budget_reported = True
+        cell.usage.add_error("cell_budget_exceeded", over, cell.next_index)
+    raise ApiError(403, over + "; the agent is probably looping", "cell_budget_exceeded")
+
+
+class Call:
+    def __init__(self, state: RouterState, cell: Cell, req: ChatRequest, inbound: str, started: float) -> None:
+        self.state = state
+        self.cell = cell
+        self.req = req
+        self.inbound = inbound
+        self.started = started
+        self.index = cell.next_index
+        cell.next_index += 1
+        cell.usage.total += 1
+        self.decision: Decision | None = None
+        self.decide_s = 0.0
+        self.side: Side = "local"
+        self.upstream_s = 0.0
+        self.client_s = 0.0
+        self.ttft_s: float | None = None
+        self.attempts: list[str] = []
+        self.usage: Usage | None = None
+        self.model_echoed: str | None = None
+        self.finish_reason: str | None = None
+        self.escalated = False
+        self.unusable: str | None = None
+        self.local_attempt: dict[str, Any] | None = None
+        self.error: dict[str, str] | None = None
+        self.status = 200
+        self._finished = False
+
+    # -- deciding ---------------------------------------------------------------------------
+    async def decide(self) -> Decision:
+        t = time.perf_counter()
+        ctx = self.cell.context
+        ctx.call_index = self.index
+        if self.req.force is not None:
+            decision = Decision(self.req.force, f"forced by model suffix !{self.req.force}", 1.0, {"forced": True})
+        else:
+            try:
+                decision = await self.cell.strategy.decide(self.req, ctx)
+            except Exception as exc:  # a broken strategy must not break the agent's call
+                decision = Decision("local", f"strategy raised {type(exc).__name__} -> local", 0.2, {"strategy_error": str(exc)[:200]})
+                self.cell.usage.add_error("strategy_error", f"{type(exc).__name__}: {exc}", self.index)
+        self.decide_s = time.perf_counter() - t
+        self.decision = decision
+        self.side = decision.choice
+        return decision
+
+    # -- upstream with the fault policy -----------------------------------------------------
+    async def _upstream(self, side: Side, op: Callable[[Backend, float], Awaitable[T]]) -> T:
+        """Local: one attempt within request_timeout_s. Cloud: up to 1 + cloud_retries attempts
+        within cloud_timeout_s, backing off exponentially with full jitter, or exactly as long as
+        Retry-After says (giving up when it asks for more than retry_after_cap_s)."""
+        cfg = self.state.config
+        backend = self.state.backends[side]
+        budget = cfg.request_timeout_s if side == "local" else cfg.cloud_timeout_s
+        attempts = 1 if side == "local" else 1 + cfg.cloud_retries
+        begin = time.perf_counter()
+        for attempt in range(attempts):
+            remaining = budget - (time.perf_counter() - begin)
+            t = time.perf_counter()
+            try:
+                if remaining <= 0:
+                    raise UpstreamError("timeout", f"{backend.label}: retry budget of {budget:g}s used up")
+                result = await op(backend, remaining)
+            except UpstreamError as err:
+                self.upstream_s += time.perf_counter() - t
+                self.attempts.append(f"{side}:{err.label}")
+                if side == "local" or not err.retryable or attempt == attempts - 1:
+                    raise
+                if err.retry_after is not None:
+                    if err.retry_after > cfg.retry_after_cap_s:
+                        raise
+                    delay = err.retry_after
+                else:
+                    delay = random.uniform(0, cfg.retry_backoff_s * 2**attempt)
+                if delay >= budget - (time.perf_counter() - begin):
+                    raise
+                await asyncio.sleep(delay)
+                self.upstream_s += delay
+                continue
+            self.upstream_s += time.perf_counter() - t
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _count_side(self, side: Side) -> None:
+        if side == "local":
+            self.cell.usage.local += 1
+        else:
+            self.cell.usage.cloud += 1
+
+    def _fail(self, err: UpstreamError) -> ApiError:
+        self.status = err.status if err.kind == "http" and err.status else _STATUS_FOR_KIND.get(err.kind, 502)
+        self.error = {"kind": f"{self.side}_{err.label}", "message": err.message[:500]}
+        headers = {}
+        if err.retry_after is not None and err.status == 429:
+            headers["Retry-After"] = str(int(err.retry_after))
+        return ApiError(self.status, f"upstream {self.side} backend failed: {err.message}", "upstream_error", code=err.label, headers=headers)
+
+    def _escalation_check(self, side: Side, result: Completion | None, err: UpstreamError | None) -> bool:
+        """After a checked local attempt: True when the call must be re-issued to cloud."""
+        if err is not None:
+            self.unusable = f"local error: {err.label}"
+            self.cell.usage.add_error(f"local_{err.label}", err.message, self.index)
+        elif result is not None:
+            self.unusable = unusable_reason(result.message, result.finish_reason, self.req)
+        self.local_attempt = {
+            "usage": _usage_dict(result.usage if result else None),
+            "finish_reason": result.finish_reason if result else None,
+            "unusable": self.unusable,
+        }
+        if self.unusable is None:
+            return False
+        self.escalated = True
+        self.cell.usage.escalated += 1
+        self.side = "cloud"
+        return True
+
+    # -- non-streamed -----------------------------------------------------------------------
+    async def complete(self) -> Completion:
+        decision = self.decision or await self.decide()
+        if decision.verify and self.side == "local":
+            self._count_side("local")
+            result: Completion | None = None
+            err: UpstreamError | None = None
+            try:
+                result = await self._upstream("local", lambda b, t: b.complete(self.req, t))
+            except UpstreamError as exc:
+                err = exc
+            if result is not None:
+                self.cell.usage.add_tokens("local", result.usage)
+            if not self._escalation_check("local", result, err):
+                assert result is not None
+                return self._took(result, count_tokens=False)
+        self._count_side(self.side)
+        try:
+            result = await self._upstream(self.side, lambda b, t: b.complete(self.req, t))
+        except UpstreamError as exc:
+            raise self._fail(exc) from exc
+        return self._took(result)
+
+    def _took(self, result: Completion, count_tokens: bool = True) -> Completion:
+        self.usage = result.usage
+        self.model_echoed = result.model_echoed
+        self.finish_reason = result.finish_reason
+        if count_tokens:
+            self.cell.usage.add_tokens(self.side, result.usage)
+        return result
+
+    # -- streamed ---------------------------------------------------------------------------
+    async def open_stream(self) -> ChunkSource:
+        """Decide and open the upstream stream; faults before the first byte raise ApiError."""
+        decision = self.decision or await self.decide()
+        if decision.verify and self.side == "local":
+            self._count_side("local")
+            chunks: list[Chunk] = []
+            stream: Stream | None = None
+            err: UpstreamError | None = None
+
+            async def collect(backend: Backend, timeout: float) -> Stream:
+                s = await backend.open_stream(self.req, timeout)
+                try:
+                    async with asyncio.timeout(timeout):
+                        async for chunk in s:
+                            chunks.append(chunk)
+                finally:
+                    await s.close()
+                return s
+
+            try:
+                stream = await self._upstream("local", collect)
+            except (UpstreamError, TimeoutError) as exc:
+                err = exc if isinstance(exc, UpstreamError) else UpstreamError("timeout", "local stream timed out")
+            result = None
+            if stream is not None:
+                self.cell.usage.add_tokens("local", stream.usage)
+                message, finish = assemble_chunks([c.data for c in chunks])
+                result = Completion(body={"choices": [{"message": message, "finish_reason": finish}]}, usage=stream.usage, model_echoed=stream.model_echoed)
+            if not self._escalation_check("local", result, err):
+                assert stream is not None
+                self.usage, self.model_echoed, self.finish_reason = stream.usage, stream.model_echoed, stream.finish_reason
+                return ChunkSource(self, None, chunks)
+        self._count_side(self.side)
+        try:
+            upstream = await self._upstream(self.side, lambda b, t: b.open_stream(self.req, t))
+        except UpstreamError as exc:
+            raise self._fail(exc) from exc
+        return ChunkSource(self, upstream, None)
+
+    def stream_failed(self, err: UpstreamError) -> None:
+        self.error = {"kind": f"{self.side}_{err.label}", "message": err.message[:500]}
+
+    def client_gone(self) -> None:
+        self.error = {"kind": "client_disconnected", "message": "the agent closed the connection mid-stream"}
+
+    # -- headers, accounting, log -----------------------------------------------------------
+    def overhead_s(self) -> float:
+        return max(0.0, time.perf_counter() - self.started - self.upstream_s - self.client_s)
+
+    def headers(self) -> dict[str, str]:
+        d = self.decision
+        backend = self.state.backends[self.side]
+        return {
+            "X-Arena-Call": str(self.index),
+            "X-Arena-Strategy": self.cell.strategy_spec,
+            "X-Arena-Choice": self.side,
+            "X-Arena-Confidence": f"{d.confidence:.3f}" if d else "",
+            "X-Arena-Backend": backend.label,
+            "X-Arena-Escalated": "1" if self.escalated else "0",
+            "X-Arena-Router-Overhead-Ms": f"{self.overhead_s() * 1000:.3f}",
+        }
+
+    def finish(self) -> None:
+        """Account and log this call once (safe to call again)."""
+        if self._finished:
+            return
+        self._finished = True
+        state, cell, u = self.state, self.cell, self.cell.usage
+        total_s = time.perf_counter() - self.started
+        overhead = self.overhead_s()
+        u.latency_s += total_s
+        u.overhead_s += overhead
+        if self.error is not None:
+            u.add_error(self.error["kind"], self.error["message"], self.index)
+        cost, cost_key = self._cost()
+        backend = state.backends[self.side]
+        if self.side == "cloud" and self.model_echoed and self.model_echoed not in u.cloud_echoed:
+            u.cloud_echoed.append(self.model_echoed)
+        if self.decision is not None:
+            cell.strategy.observe(
+                CallOutcome(self.side, self.escalated, self.unusable, self.error["kind"] if self.error else None), cell.context
+            )
+        u.decisions += 1
+        d = self.decision
+        usage = self.usage
+        record: dict[str, Any] = {
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "run_id": state.config.run_id,
+            "cell": cell.key,
+            "call_index": self.index,
+            "seed": cell.seed,
+            "strategy": cell.strategy_spec,
+            "inbound": self.inbound,
+            "stream": self.req.stream,
+            "model_requested": self.req.model,
+            "forced": self.req.force,
+            "choice": self.side,
+            "decided": d.choice if d else None,
+            "reason": d.reason if d else None,
+            "confidence": round(d.confidence, 4) if d else None,
+            "meta": d.meta if d else {},
+            "escalated": self.escalated,
+            "unusable": self.unusable,
+            "local_attempt": self.local_attempt,
+            "backend": backend.label,
+            "backend_model": backend.model,
+            "model_echoed": self.model_echoed,
+            "prompt_tokens": usage.prompt if usage else None,
+            "completion_tokens": usage.completion if usage else None,
+            "cached_tokens": usage.cached if usage else None,
+            "tokens_estimated": usage.estimated if usage else None,
+            "prompt_tokens_est": total_prompt_tokens(self.req.messages),
+            "cost_usd": cost,
+            "cost_key": cost_key,
+            "finish_reason": self.finish_reason,
+            "status": self.status,
+            "error": self.error,
+            "attempts": self.attempts,
+            "latency_ms": round(total_s * 1000, 3),
+            "ttft_ms": round(self.ttft_s * 1000, 3) if self.ttft_s is not None else None,
+            "decide_ms": round(self.decide_s * 1000, 3),
+            "upstream_ms": round(self.upstream_s * 1000, 3),
+            "overhead_ms": round(overhead * 1000, 3),
+            "guards": state.guards if self.side == "local" else {},
+            "prompt_preview": last_user_text(self.req.messages)[:200],
+        }
+        state.log.append(record)
+
+    def _cost(self) -> tuple[float | None, str | None]:
+        """Cost of the answering call (escalation's local attempt is $0). Adds to the cell total."""
+        if self.usage is None:
+            return (0.0, "local") if self.side == "local" else (None, None)
+        if self.side == "local":
+            return 0.0, "local"
+        prices = self.state.prices
+        model = self.state.backends["cloud"].model
+        key = prices.resolve(self.model_echoed or "") or prices.resolve(model)
+        if key is None:
+            name = self.model_echoed or model
+            if name not in self.cell.usage.unpriced:
+                self.cell.usage.unpriced.append(name)
+            return None, None
+        cost = prices.cost_usd(key, self.usage.prompt, self.usage.completion, self.usage.cached)
+        if cost is not None:
+            self.cell.usage.cost_usd += cost
+        return cost, key
+
+
+class ChunkSource:
+    """The chunks of a streamed answer, live from upstream or replayed from a checked local
+    attempt; tracks upstream wait time and fills the call's usage at the end."""
+
+    def __init__(self, call: Call, stream: Stream | None, buffered: list[Chunk] | None) -> None:
+        self.call = call
+        self.stream = stream
+        self.buffered = buffered
+
+    async def __aiter__(self) -> AsyncIterator[Chunk]:
+        if self.buffered is not None:
+            for chunk in self.buffered:
+                yield chunk
+            return
+        assert self.stream is not None
+        call = self.call
+        iterator = aiter(self.stream)
+        while True:
+            t = time.perf_counter()
+            try:
+                chunk = await anext(iterator)
+            except StopAsyncIteration:
+                call.upstream_s += time.perf_counter() - t
+                break
+            call.upstream_s += time.perf_counter() - t
+            yield chunk
+        call.usage = self.stream.usage
+        call.model_echoed = self.stream.model_echoed
+        call.finish_reason = self.stream.finish_reason
+        if call.usage is not None:
+            call.cell.usage.add_tokens(call.side, call.usage)
+
+    async def close(self) -> None:
+        if self.stream is not None:
+            await self.stream.close()
+
+
+def _usage_dict(usage: Usage | None) -> dict[str, Any] | None:
+    if usage is None:
+        return None
+    return {"prompt": usage.prompt, "completion": usage.completion, "cached": usage.cached, "estimated": usage.estimated}

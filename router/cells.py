@@ -1,0 +1,143 @@
+"""Cells: what a URL's ``/cell/<id>/`` segment binds (strategy, seed, per-cell state) and the
+per-cell accounting returned to the item that opened it.
+
+Cell ids are ``<slug of the cell key>-<random token>``: readable in logs, unguessable, so another
+local process cannot spend the cloud key through the proxy by guessing a URL. All mutation
+happens on the router's event loop; the server wrapper hops there for open and close.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_hybridarena.router.strategies.base import CellContext, Services, Strategy
+from pytest_hybridarena.router.wire.shapes import Side, Usage
+
+__all__ = ["Cell", "CellRegistry", "CellUsage"]
+
+_SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+MAX_RECORDED_ERRORS = 50
+
+
+@dataclass
+class CellUsage:
+    """Running totals for one cell. ``calls.local``/``calls.cloud`` count upstream requests, so an
+    escalated call counts once in ``total`` and once on each side."""
+
+    total: int = 0
+    local: int = 0
+    cloud: int = 0
+    errors: int = 0
+    escalated: int = 0
+    local_prompt: int = 0
+    local_completion: int = 0
+    cloud_prompt: int = 0
+    cloud_completion: int = 0
+    cached: int = 0
+    estimated: bool = False
+    cost_usd: float = 0.0
+    unpriced: list[str] = field(default_factory=list)
+    cloud_echoed: list[str] = field(default_factory=list)
+    latency_s: float = 0.0
+    overhead_s: float = 0.0
+    error_list: list[dict[str, Any]] = field(default_factory=list)
+    decisions: int = 0
+
+    def add_tokens(self, side: Side, usage: Usage | None) -> None:
+        if usage is None:
+            return
+        if side == "local":
+            self.local_prompt += usage.prompt
+            self.local_completion += usage.completion
+        else:
+            self.cloud_prompt += usage.prompt
+            self.cloud_completion += usage.completion
+        self.cached += usage.cached
+        self.estimated = self.estimated or usage.estimated
+
+    def add_error(self, kind: str, message: str, call: int) -> None:
+        self.errors += 1
+        if len(self.error_list) < MAX_RECORDED_ERRORS:
+            self.error_list.append({"kind": kind, "message": message[:500], "call": call})
+
+
+@dataclass
+class Cell:
+    id: str
+    key: str
+    strategy_spec: str
+    strategy: Strategy
+    seed: int
+    context: CellContext
+    usage: CellUsage = field(default_factory=CellUsage)
+    request_bytes: int = 0
+    next_index: int = 0
+    closed: bool = False
+    budget_reported: bool = False
+
+    def to_dict(self, local_model: str, cloud_model: str, guards: dict[str, Any]) -> dict[str, Any]:
+        u = self.usage
+        return {
+            "cell": {"id": self.id, "key": self.key, "strategy": self.strategy_spec, "seed": self.seed},
+            "calls": {"total": u.total, "local": u.local, "cloud": u.cloud, "errors": u.errors, "escalated": u.escalated},
+            "tokens": {
+                "local_prompt": u.local_prompt,
+                "local_completion": u.local_completion,
+                "cloud_prompt": u.cloud_prompt,
+                "cloud_completion": u.cloud_completion,
+                "cached": u.cached,
+                "estimated": u.estimated,
+            },
+            "cost_usd": None if u.unpriced else round(u.cost_usd, 8),
+            "cost_unpriced_models": list(u.unpriced),
+            "models": {"local": local_model, "cloud": cloud_model, "cloud_echoed": list(u.cloud_echoed)},
+            "latency_s": {"total": round(u.latency_s, 6), "router_overhead": round(u.overhead_s, 6)},
+            "errors": [dict(e) for e in u.error_list],
+            "decisions": u.decisions,
+            "request_bytes": self.request_bytes,
+            "guards": dict(guards),
+        }
+
+
+def make_cell_id(cell_key: str) -> str:
+    slug = _SLUG.sub("-", cell_key).strip("-.")[:48] or "cell"
+    return f"{slug}-{secrets.token_urlsafe(16)}"
+
+
+class CellRegistry:
+    """Open cells by id. Only touched from the router's event loop."""
+
+    def __init__(self) -> None:
+        self._cells: dict[str, Cell] = {}
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def get(self, cell_id: str) -> Cell | None:
+        return self._cells.get(cell_id)
+
+    def open(self, cell_key: str, strategy_spec: str, strategy: Strategy, seed: int, services: Services, cell_id: str | None = None) -> Cell:
+        cid = cell_id or make_cell_id(cell_key)
+        if cid in self._cells:
+            raise ValueError(f"cell id {cid!r} is already open")
+        context = CellContext(cell_key=cell_key, seed=seed, services=services)
+        cell = Cell(id=cid, key=cell_key, strategy_spec=strategy_spec, strategy=strategy, seed=seed, context=context)
+        self._cells[cid] = cell
+        return cell
+
+    def close(self, id_or_key: str) -> Cell:
+        """Close by id, or by cell key when exactly one open cell has that key."""
+        cell = self._cells.pop(id_or_key, None)
+        if cell is None:
+            matches = [c for c in self._cells.values() if c.key == id_or_key]
+            if len(matches) != 1:
+                raise KeyError(f"no open cell with id or key {id_or_key!r} ({len(matches)} matches by key)")
+            cell = self._cells.pop(matches[0].id)
+        cell.closed = True
+        return cell
+
+    def all(self) -> list[Cell]:
+        return list(self._cells.values())

@@ -1,0 +1,169 @@
+"""RouterServer: the router on its own event loop in a daemon thread, for synchronous callers
+(the pytest plugin's session fixture, scripts).
+
+It never touches the caller's event loop (pytest-asyncio's, for instance): it makes a fresh loop
+in a thread named ``arena-router``, serves with ``web.AppRunner`` + ``TCPSite`` on
+``127.0.0.1:<ephemeral>``, and every public method hops onto that loop with
+``asyncio.run_coroutine_threadsafe``, so cells are opened and closed safely from any thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from pytest_hybridarena.router.app import create_app
+from pytest_hybridarena.router.keys import STATE
+from pytest_hybridarena.router.settings import RouterConfig
+from pytest_hybridarena.router.state import RouterState
+from pytest_hybridarena.router.strategies.registry import make_strategy
+
+__all__ = ["CellHandle", "RouterConfig", "RouterServer"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CellHandle:
+    """An open cell: point an OpenAI-style agent at ``base_url`` and a Claude-style agent at
+    ``anthropic_base_url`` (it appends ``/v1/messages`` itself)."""
+
+    id: str
+    key: str
+    strategy: str
+    seed: int
+    base_url: str
+    anthropic_base_url: str
+
+
+class RouterServer:
+    def __init__(self, config: RouterConfig | None = None, *, start_timeout_s: float = 30.0) -> None:
+        self.config = config or RouterConfig()
+        self._start_timeout_s = start_timeout_s
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._state: RouterState | None = None
+        self._port: int | None = None
+        self._lock = threading.Lock()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> RouterServer:
+        """Start serving; returns once the socket listens. Raises what startup raised."""
+        with self._lock:
+            if self._thread is not None:
+                raise RuntimeError("RouterServer.start() called twice")
+            app = create_app(self.config)  # bad specs fail here, in the caller's thread
+            self._state = app[STATE]
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            self._thread = threading.Thread(target=loop.run_forever, name="arena-router", daemon=True)
+            self._thread.start()
+            try:
+                self._port = self._call(self._serve(app), self._start_timeout_s)
+            except BaseException:
+                self._shutdown_loop()
+                raise
+            return self
+
+    async def _serve(self, app: web.Application) -> int:
+        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.host, self.config.port)
+        await site.start()
+        self._runner = runner
+        return site.port
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Stop serving and join the thread. Idempotent; safe if start() failed."""
+        with self._lock:
+            if self._loop is None or self._thread is None:
+                return
+            if self._runner is not None and self._loop.is_running():
+                try:
+                    self._call(self._runner.cleanup(), timeout_s)
+                finally:
+                    self._runner = None
+            self._shutdown_loop(timeout_s)
+
+    def _shutdown_loop(self, timeout_s: float = 30.0) -> None:
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        if loop.is_running():
+            loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout_s)
+        if not thread.is_alive():
+            loop.close()
+        self._loop = None
+        self._thread = None
+
+    def __enter__(self) -> RouterServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- cells ------------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        if self._port is None:
+            raise RuntimeError("RouterServer is not started")
+        return f"http://{self.config.host}:{self._port}"
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("RouterServer is not started")
+        return self._port
+
+    def open_cell(self, cell_key: str, strategy: str, seed: int = 0) -> CellHandle:
+        """Open a cell bound to ``strategy`` (``name@k=v;k2=v2``). ValueError for an unknown
+        strategy name (listing the known ones) or a bad parameter."""
+        strategy_obj = make_strategy(strategy)
+        state = self._require_state()
+
+        async def do_open() -> str:
+            return state.cells.open(cell_key, strategy, strategy_obj, seed, state.services).id
+
+        cid = self._call(do_open())
+        root = f"{self.base_url}/cell/{cid}"
+        return CellHandle(cid, cell_key, strategy, seed, base_url=root + "/v1", anthropic_base_url=root)
+
+    def close_cell(self, cell_id: str) -> dict[str, Any]:
+        """Close a cell (by id, or by key when unique) and return its usage as plain builtins.
+        Calls arriving afterwards get 404. The cell's decision records are flushed to disk first."""
+        state = self._require_state()
+
+        async def do_close() -> dict[str, Any]:
+            cell = state.cells.close(cell_id)
+            return cell.to_dict(state.backends["local"].label, state.backends["cloud"].label, state.guards)
+
+        usage = self._call(do_close())
+        state.log.flush()
+        return usage
+
+    def open_cells(self) -> list[str]:
+        state = self._require_state()
+
+        async def ids() -> list[str]:
+            return [c.id for c in state.cells.all()]
+
+        return self._call(ids())
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _require_state(self) -> RouterState:
+        if self._state is None or self._loop is None:
+            raise RuntimeError("RouterServer is not started")
+        return self._state
+
+    def _call(self, coro: Coroutine[Any, Any, T], timeout_s: float = 30.0) -> T:
+        if self._loop is None:
+            coro.close()
+            raise RuntimeError("RouterServer is not started")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)

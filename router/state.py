@@ -1,0 +1,31 @@
+"""The router's shared state, stored on the app under one typed key (``keys.STATE``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_hybridarena.pricing import PriceTable
+from pytest_hybridarena.router.backends.base import Backend
+from pytest_hybridarena.router.cells import CellRegistry
+from pytest_hybridarena.router.decisions import DecisionLog
+from pytest_hybridarena.router.services import RouterServices
+from pytest_hybridarena.router.settings import RouterConfig
+from pytest_hybridarena.router.wire.shapes import Side
+
+__all__ = ["RouterState"]
+
+
+@dataclass
+class RouterState:
+    config: RouterConfig
+    backends: dict[Side, Backend]
+    services: RouterServices
+    log: DecisionLog
+    prices: PriceTable
+    cells: CellRegistry = field(default_factory=CellRegistry)
+    default_cell_id: str | None = None
+    #: The local-side request changes in force, reported with every cell's usage.
+    guards: dict[str, Any] = field(default_factory=dict)
+    #: Helper backends (classifier/embedder) that are not one of the two sides.
+    extra_backends: list[Backend] = field(default_factory=list)

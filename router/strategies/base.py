@@ -1,0 +1,106 @@
+"""The strategy contract: ``decide(request, context) -> Decision``.
+
+A strategy object is made per cell (``make_strategy(spec)``) and may keep per-cell state in
+``context.state``. Model-backed helpers (the SIMPLE/COMPLEX classifier, embeddings) come from
+``context.services`` so a strategy never builds HTTP clients itself, and tests can swap them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pytest_hybridarena.router.wire.shapes import ChatRequest, Side
+
+__all__ = ["CallOutcome", "CellContext", "Decision", "Services", "Strategy", "StrategyBase"]
+
+
+@dataclass(slots=True)
+class Decision:
+    """Where one call goes and why. ``meta`` holds structured numbers (score, threshold, distance...)
+    that go into the decision log as fields, not only inside ``reason``.
+
+    ``verify``: answer locally first and let the router re-issue the call to cloud when the local
+    answer is unusable (the escalate strategy); only meaningful with ``choice == "local"``.
+    """
+
+    choice: Side
+    reason: str
+    confidence: float
+    meta: dict[str, Any] = field(default_factory=dict)
+    verify: bool = False
+
+
+@dataclass(slots=True)
+class CallOutcome:
+    """What the router tells a strategy after a call: the side that answered and any escalation."""
+
+    choice: Side
+    escalated: bool = False
+    unusable_reason: str | None = None
+    error: str | None = None
+
+
+class Services(Protocol):
+    """Model-backed helpers. Both raise on failure or timeout; strategies decide the fallback."""
+
+    async def classify(self, text: str) -> str:
+        """The classifier model's raw reply to the SIMPLE/COMPLEX question about ``text``."""
+        ...
+
+    async def embed(self, texts: list[str]) -> list[list[float]] | None:
+        """Embeddings for ``texts``, or None when no embedding backend is configured."""
+        ...
+
+
+@dataclass(slots=True)
+class CellContext:
+    """Per-cell facts a strategy may read, and ``state`` it may keep between calls."""
+
+    cell_key: str
+    seed: int
+    services: Services
+    call_index: int = 0
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+class Strategy(Protocol):
+    name: str
+    params: dict[str, str]
+
+    async def decide(self, request: ChatRequest, context: CellContext) -> Decision: ...
+
+    def observe(self, outcome: CallOutcome, context: CellContext) -> None: ...
+
+
+class StrategyBase:
+    """Convenience base: stores name and params, parses numeric params, ``observe`` does nothing."""
+
+    name = ""
+    allowed: frozenset[str] = frozenset()
+
+    def __init__(self, params: dict[str, str] | None = None) -> None:
+        self.params = dict(params or {})
+        unknown = sorted(set(self.params) - self.allowed)
+        if unknown:
+            allowed = ", ".join(sorted(self.allowed)) or "none"
+            raise ValueError(f"strategy {self.name!r}: unknown parameter(s) {unknown}; allowed: {allowed}")
+
+    def number(self, key: str, default: float) -> float:
+        if key not in self.params:
+            return default
+        try:
+            return float(self.params[key])
+        except ValueError:
+            raise ValueError(
+                f"strategy {self.name!r}: parameter {key}={self.params[key]!r} must be a number"
+            ) from None
+
+    def integer(self, key: str, default: int) -> int:
+        value = self.number(key, default)
+        if value != int(value) or value < 0:
+            raise ValueError(f"strategy {self.name!r}: parameter {key}={self.params[key]!r} must be an integer >= 0")
+        return int(value)
+
+    def observe(self, outcome: CallOutcome, context: CellContext) -> None:
+        return None

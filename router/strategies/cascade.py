@@ -1,0 +1,48 @@
+"""cascade: the heuristic decides, and the classifier breaks ties near its cutoff.
+
+With d = |heuristic score - heuristic threshold| (12 on the agent path, 25 on the legacy path):
+d > C (default 15) -> the heuristic's answer stands. Otherwise the classifier is asked; if both
+agree, that side wins with confidence min(1, 0.5 + (h + c)/4); if they disagree the classifier
+wins with max(c - 0.1, 0.5). C is a band in heuristic-score points, not a probability. This is a
+pre-call tie-break; ``escalate`` is the strategy that checks answers.
+"""
+
+from __future__ import annotations
+
+from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
+from pytest_hybridarena.router.strategies.classifier import classify
+from pytest_hybridarena.router.strategies.heuristic import Heuristic
+from pytest_hybridarena.router.wire.shapes import ChatRequest
+
+__all__ = ["Cascade"]
+
+
+class Cascade(StrategyBase):
+    name = "cascade"
+    allowed = frozenset({"threshold", "agent_threshold", "legacy_threshold"})
+
+    def __init__(self, params: dict[str, str] | None = None) -> None:
+        super().__init__(params)
+        self.band = self.number("threshold", 15.0)
+        heuristic_params = {}
+        if "agent_threshold" in self.params:
+            heuristic_params["threshold"] = self.params["agent_threshold"]
+        if "legacy_threshold" in self.params:
+            heuristic_params["legacy_threshold"] = self.params["legacy_threshold"]
+        self.heuristic = Heuristic(heuristic_params)
+
+    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+        h = self.heuristic.decide_now(request)
+        distance = float(h.meta.get("distance", 999.0))
+        meta = {**h.meta, "band": self.band, "heuristic_choice": h.choice, "heuristic_confidence": round(h.confidence, 3)}
+        if distance > self.band:
+            return Decision(h.choice, f"cascade: trust heuristic (d={distance:.1f}>{self.band:g}) | {h.reason}", h.confidence, meta)
+        c = await classify(request, context)
+        meta.update({"classifier_choice": c.choice, "classifier_confidence": c.confidence, **c.meta})
+        if c.choice == h.choice:
+            confidence = min(1.0, 0.5 + (h.confidence + c.confidence) / 4)
+            return Decision(h.choice, f"cascade: agree {h.choice} (d={distance:.1f}) | {c.reason}", confidence, meta)
+        confidence = max(c.confidence - 0.1, 0.5)
+        return Decision(
+            c.choice, f"cascade: classifier overrides {h.choice} (d={distance:.1f}) | {c.reason}", confidence, meta
+        )

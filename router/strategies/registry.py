@@ -1,0 +1,77 @@
+"""Strategy registry: built-ins, then the ``pytest_hybridarena.strategies`` entry-point group.
+
+A factory takes the spec's parameters (``{"threshold": "10"}``) and returns a fresh strategy
+object; one object is made per cell, so per-cell state never leaks between cells. Names are
+validated when a cell opens: a typo fails fast with the list of known names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import entry_points
+
+from pytest_hybridarena.router.specs import parse_spec
+from pytest_hybridarena.router.strategies.always import AlwaysCloud, AlwaysLocal
+from pytest_hybridarena.router.strategies.base import Strategy
+from pytest_hybridarena.router.strategies.cascade import Cascade
+from pytest_hybridarena.router.strategies.classifier import LLMClassifier
+from pytest_hybridarena.router.strategies.escalate import Escalate
+from pytest_hybridarena.router.strategies.heuristic import Heuristic
+from pytest_hybridarena.router.strategies.knn import EmbeddingKNN
+from pytest_hybridarena.router.strategies.phase import PhaseAware
+from pytest_hybridarena.router.strategies.rules import Rules
+
+__all__ = ["ENTRY_POINT_GROUP", "StrategyFactory", "known_strategies", "make_strategy", "register_strategy"]
+
+ENTRY_POINT_GROUP = "pytest_hybridarena.strategies"
+StrategyFactory = Callable[[dict[str, str]], Strategy]
+
+_BUILTIN: dict[str, StrategyFactory] = {
+    "always-local": AlwaysLocal,
+    "always-cloud": AlwaysCloud,
+    "rules": Rules,
+    "heuristic": Heuristic,
+    "llm-classifier": LLMClassifier,
+    "embedding-knn": EmbeddingKNN,
+    "cascade": Cascade,
+    "phase-aware": PhaseAware,
+    "escalate": Escalate,
+}
+_REGISTRY: dict[str, StrategyFactory] = dict(_BUILTIN)
+_entry_points_loaded = False
+
+
+def register_strategy(name: str, factory: StrategyFactory, *, replace: bool = False) -> None:
+    """Add a strategy under ``name`` (a plain function: the plugin's hook calls it too)."""
+    parse_spec(name)  # validates the name's characters
+    if "@" in name:
+        raise ValueError(f"strategy name {name!r} must not contain '@' (parameters go in the spec)")
+    if name in _REGISTRY and not replace:
+        raise ValueError(f"strategy {name!r} is already registered (pass replace=True to override)")
+    _REGISTRY[name] = factory
+
+
+def _load_entry_points() -> None:
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in _REGISTRY:
+            _REGISTRY[ep.name] = ep.load()
+
+
+def known_strategies() -> list[str]:
+    _load_entry_points()
+    return sorted(_REGISTRY)
+
+
+def make_strategy(spec: str) -> Strategy:
+    """A fresh strategy for ``name@k=v;k2=v2``. ValueError names a bad name (listing the known
+    ones) or a bad parameter."""
+    _load_entry_points()
+    name, params = parse_spec(spec)
+    factory = _REGISTRY.get(name)
+    if factory is None:
+        raise ValueError(f"unknown strategy {name!r} in {spec!r}; known strategies: {', '.join(sorted(_REGISTRY))}")
+    return factory(params)

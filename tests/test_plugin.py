@@ -1,0 +1,357 @@
+"""The plugin seen from the command line: real pytest sessions (pytester) on temporary task folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import MakeTask
+
+
+def rows_of(pytester: pytest.Pytester) -> list[dict[str, Any]]:
+    files = sorted(pytester.path.glob("reports/*/results.jsonl"))
+    assert len(files) == 1, files
+    return [json.loads(line) for line in files[0].read_text().splitlines()]
+
+
+def by_agent(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["cell"]["agent"], []).append(row)
+    return out
+
+
+def test_grid_collects_one_item_per_agent_strategy_seed(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    make_task("mul", cls="refactors")
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--co",
+        "-q",
+        "--arena-agents=oracle,nop",
+        "--arena-strategies=always-local,cascade",
+        "--arena-seeds=42,7",
+    )
+    ids = [line for line in result.outlines if "::" in line]
+    assert len(ids) == 2 * 2 * 2 * 2
+    assert "bench_tasks/puzzles/add/task.toml::add[nop-always-local-s7]" in ids
+    assert "bench_tasks/refactors/mul/task.toml::mul[oracle-cascade-s42]" in ids
+    again = pytester.runpytest(
+        "bench_tasks",
+        "--co",
+        "-q",
+        "--arena-agents=nop,oracle",
+        "--arena-strategies=cascade,always-local",
+        "--arena-seeds=7,42",
+    )
+    assert [line for line in again.outlines if "::" in line] == ids, "order does not depend on option order"
+
+
+def test_oracle_passes_nop_fails_and_rows_are_written(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", "--arena-seeds=42,7")
+    result.assert_outcomes(passed=2, failed=2)
+    assert result.ret == 0, "unsolved cells are a successful measurement"
+    rows = rows_of(pytester)
+    assert len(rows) == 4
+    agents = by_agent(rows)
+    assert [r["outcome"] for r in agents["oracle"]] == ["pass", "pass"]
+    assert [r["outcome"] for r in agents["nop"]] == ["fail", "fail"]
+    row = agents["oracle"][0]
+    assert row["schema"] == 1
+    assert row["tests"] == {"passed": 2, "failed": 0, "errors": 0, "skipped": 0, "total": 2}
+    assert agents["nop"][0]["tests"]["failed"] == 2
+    assert row["calls"] == {"total": 0, "local": 0, "cloud": 0}
+    assert len(row["task_sha"]) == 64
+    assert len(row["config_sha"]) == 64
+    assert row["sandbox"]["kind"] == "process"
+    assert {r["cell"]["seed"] for r in rows} == {7, 42}
+    result.stdout.fnmatch_lines(
+        [
+            "*hybridarena summary*",
+            "*class*agent*strategy*n*pass*fail*error*timeout*pass rate*",
+            "*puzzles*nop*always-local*2*0*2*0*0*",
+            "*puzzles*oracle*always-local*2*2*0*0*0*100.0%*",
+            "*results: *results.jsonl (4 rows)*",
+        ]
+    )
+
+
+def test_keyword_and_marker_selection(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    make_task("mul", cls="refactors", toml='tags = ["slow"]\ninstruction = "x"\n')
+    base = [
+        "bench_tasks",
+        "--co",
+        "-q",
+        "--arena-agents=oracle,nop",
+        "--arena-strategies=always-local,always-cloud",
+    ]
+    selected = pytester.runpytest(*base, "-m", "nop and not always_cloud")
+    assert [line for line in selected.outlines if "::" in line] == [
+        "bench_tasks/puzzles/add/task.toml::add[nop-always-local-s42]",
+        "bench_tasks/refactors/mul/task.toml::mul[nop-always-local-s42]",
+    ]
+    selected = pytester.runpytest(*base, "-k", "refactors and oracle", "-m", "not slow")
+    assert [line for line in selected.outlines if "::" in line] == []
+    selected = pytester.runpytest(*base, "-k", "puzzles and oracle", "-m", "demo")
+    assert len([line for line in selected.outlines if "::" in line]) == 2
+
+
+def test_markers_are_registered_so_strict_markers_and_warnings_as_errors_pass(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add", toml='tags = ["demo", "needs-care"]\ninstruction = "x"\n')
+    result = pytester.runpytest(
+        "bench_tasks", "--strict-markers", "-W", "error", "--arena-agents=oracle", "-m", "needs_care"
+    )
+    result.assert_outcomes(passed=1)
+    markers = pytester.runpytest("--markers", "--arena-agents=oracle,nop")
+    markers.stdout.fnmatch_lines(
+        ["*@pytest.mark.arena:*", "*@pytest.mark.oracle:*", "*@pytest.mark.always_local:*"]
+    )
+
+
+def test_malformed_task_is_one_collection_error_and_the_rest_still_runs(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    make_task("broken", toml='timeout_s = -5\ninstruction = "x"\n')
+    make_task("badtoml", toml="title = \n")
+    result = pytester.runpytest("bench_tasks", "--arena-agents=oracle")
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines(
+        ["*bench_tasks/puzzles/broken/task.toml: field 'timeout_s' = -5: must be a positive*"]
+    )
+    result.stdout.fnmatch_lines(["*badtoml/task.toml: not valid TOML*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert len(rows_of(pytester)) == 1
+
+
+def test_xdist_rows_reach_the_single_writer(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    pytest.importorskip("xdist")
+    for name in ("a1", "a2", "a3"):
+        make_task(name)
+    result = pytester.runpytest_subprocess(
+        "bench_tasks", "-n", "2", "--arena-agents=oracle,nop", "--arena-seeds=1,2", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=6, failed=6)
+    rows = rows_of(pytester)
+    assert len(rows) == 12
+    assert len({(r["cell"]["task_id"], r["cell"]["agent"], r["cell"]["seed"]) for r in rows}) == 12
+    assert {r["worker"] for r in rows} <= {"gw0", "gw1"}
+    assert len({r["run_id"] for r in rows}) == 1
+
+
+def test_validate_reports_a_task_whose_nop_passes(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("good")
+    make_task("weak", tests={"test_weak.py": "def test_nothing():\n    assert True\n"})
+    result = pytester.runpytest("bench_tasks", "--arena-validate")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*INVARIANT nop must fail at least one test*", "*hybridarena validation*"])
+    result.stdout.fnmatch_lines(
+        ["*puzzles/good*pass (2/2)*fail (0/2)*ok*", "*puzzles/weak*pass (1/1)*pass (1/1)*BROKEN*"]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--arena-agents=oracle,wizard"], "*unknown agent 'wizard'; known agents: nop, oracle*"),
+        (["--arena-strategies=telepathy"], "*unknown strategy 'telepathy'; known strategies: *always-cloud*"),
+        (["--arena-seeds=1,x"], "*--arena-seeds: seed 'x' is not an integer*"),
+        (["--arena-sandbox=vm"], "*--arena-sandbox: 'vm' is not one of process, docker*"),
+        (["--arena-fail-under=150"], "*--arena-fail-under: '150' must be between 0 and 100*"),
+    ],
+)
+def test_bad_options_are_usage_errors_naming_option_and_choices(
+    pytester: pytest.Pytester, make_task: MakeTask, args: list[str], message: str
+) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_settings_come_from_ini_and_environment(
+    pytester: pytest.Pytester, make_task: MakeTask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_task("add")
+    pytester.makeini("[pytest]\narena_agents = nop\narena_seeds = 3\n")
+    result = pytester.runpytest("bench_tasks", "--co", "-q")
+    assert "bench_tasks/puzzles/add/task.toml::add[nop-always-local-s3]" in result.outlines
+    monkeypatch.setenv("ARENA_SEEDS", "5")
+    result = pytester.runpytest("bench_tasks", "--co", "-q")
+    assert "bench_tasks/puzzles/add/task.toml::add[nop-always-local-s5]" in result.outlines
+    result = pytester.runpytest("bench_tasks", "--co", "-q", "--arena-seeds=9")
+    assert "bench_tasks/puzzles/add/task.toml::add[nop-always-local-s9]" in result.outlines
+
+
+AGENTS_CONFTEST = '''
+from pathlib import Path
+from pytest_hybridarena.agents.base import AgentResult
+
+class Crash:
+    name = "crash"; uses_llm = False
+    def available(self): return True, ""
+    def run(self, request): raise RuntimeError("adapter bug")
+
+class Slow:
+    name = "slow"; uses_llm = False
+    def available(self): return True, ""
+    def run(self, request): return AgentResult("timeout", error="budget used up")
+
+class Missing:
+    name = "missing"; uses_llm = False
+    def available(self): return False, "pip install missing-agent"
+    def run(self, request): raise AssertionError("never called")
+
+class Cheat:
+    """Tries every trick to make the acceptance suite pass without solving the task."""
+    name = "cheat"; uses_llm = False
+    def available(self): return True, ""
+    def run(self, request):
+        ws = request.workspace
+        seen = sorted(p.relative_to(ws).as_posix() for p in ws.rglob("*"))
+        (ws / "seen.txt").write_text("\\n".join(seen))
+        (ws / "conftest.py").write_text(
+            "import pytest\\n"
+            "@pytest.hookimpl(wrapper=True)\\n"
+            "def pytest_runtest_makereport(item, call):\\n"
+            "    rep = yield\\n"
+            "    rep.outcome = 'passed'\\n"
+            "    return rep\\n")
+        (ws / "pytest.ini").write_text("[pytest]\\naddopts = -p no:junitxml\\n")
+        (ws / "tests").mkdir()
+        (ws / "tests" / "test_calc.py").write_text("def test_ok():\\n    assert True\\n")
+        return AgentResult("ok")
+
+def pytest_arena_make_agent(name, params, config):
+    return {"crash": Crash, "slow": Slow, "missing": Missing, "cheat": Cheat}.get(name, lambda: None)()
+
+def pytest_arena_agent_names(config):
+    return ["crash", "slow", "missing", "cheat"]
+
+def pytest_arena_update_row(row, item):
+    row["extra"] = {"from_hook": item.name}
+'''
+
+
+def test_agent_crash_and_timeout_are_error_rows_with_their_own_status(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    pytester.makeconftest(AGENTS_CONFTEST)
+    result = pytester.runpytest("bench_tasks", "--arena-agents=crash,slow,oracle", "-rA")
+    rows = {r["cell"]["agent"]: r for r in rows_of(pytester)}
+    assert rows["crash"]["outcome"] == "error"
+    assert rows["crash"]["error"] == {"kind": "agent", "message": "RuntimeError: adapter bug"}
+    assert rows["slow"]["outcome"] == "timeout"
+    assert rows["slow"]["error"]["kind"] == "agent-timeout"
+    assert rows["oracle"]["outcome"] == "pass"
+    assert rows["oracle"]["extra"] == {"from_hook": "add[oracle-always-local-s42]"}
+    result.stdout.fnmatch_lines(["*1 passed*1 error*1 timeout*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, "error and timeout cells make the run exit 1"
+
+
+def test_missing_agent_skips_with_install_hint(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    pytester.makeconftest(AGENTS_CONFTEST)
+    result = pytester.runpytest("bench_tasks", "--arena-agents=missing", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*pip install missing-agent*"])
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "skipped"
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_agent_cannot_see_hidden_files_nor_change_how_the_suite_runs(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    pytester.makeconftest(AGENTS_CONFTEST)
+    result = pytester.runpytest("bench_tasks", "--arena-agents=cheat", f"--basetemp={pytester.path / 'tmp'}")
+    result.assert_outcomes(failed=1)
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "fail"
+    assert row["tests"]["total"] == 2
+    assert row["tests"]["passed"] == 0
+    seen = next((pytester.path / "tmp").rglob("workspace/seen.txt")).read_text().split()
+    assert seen == ["calc.py"], "the agent sees only workspace/: no tests/, no solution/, no task.toml"
+    result.stdout.fnmatch_lines(["*FAILED*add[[]cheat-always-local-s42]*"])
+
+
+def test_failure_report_is_short_and_names_the_failed_tests(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", "--arena-agents=nop")
+    result.stdout.fnmatch_lines(
+        [
+            "*FAIL puzzles/add[[]nop-always-local-s42]*",
+            "*acceptance tests: 0/2 passed*",
+            "*tests.test_calc::test_small*",
+            "*agent log*nop.log*",
+            "*workspace: *",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("agents", "floor", "code"), [("oracle", "100", 0), ("oracle,nop", "60", 1), ("nop", "0", 0)]
+)
+def test_fail_under_sets_a_floor_on_the_pass_rate(
+    pytester: pytest.Pytester, make_task: MakeTask, agents: str, floor: str, code: int
+) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", f"--arena-agents={agents}", f"--arena-fail-under={floor}")
+    assert result.ret == code
+    result.stdout.fnmatch_lines([f"*overall pass rate*--arena-fail-under={floor}%*"])
+
+
+def test_last_failed_reruns_only_unsolved_cells(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop")
+    result = pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", "--lf")
+    result.assert_outcomes(failed=1)  # the passing cell is not even collected
+
+
+def test_exitfirst_stops_after_the_first_unsolved_cell(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    make_task("bdd")
+    result = pytester.runpytest("bench_tasks", "--arena-agents=nop", "-x")
+    result.assert_outcomes(failed=1)
+
+
+def test_run_json_records_the_request(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    pytester.runpytest("bench_tasks", "--arena-agents=oracle")
+    [run_json] = pytester.path.glob("reports/*/run.json")
+    info = json.loads(run_json.read_text())
+    assert info["settings"]["agents"] == ["oracle"]
+    assert "--arena-agents=oracle" in info["args"]
+    assert info["run_id"] == run_json.parent.name
+
+
+def test_out_option_chooses_the_jsonl_path(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    out = pytester.path / "elsewhere" / "rows.jsonl"
+    result = pytester.runpytest("bench_tasks", "--arena-agents=oracle", f"--arena-out={out}")
+    assert result.ret == 0
+    assert len(out.read_text().splitlines()) == 1
+    assert (out.parent / "cells").is_dir(), "artifacts sit beside the chosen results file"
+
+
+def test_collect_only_writes_nothing(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    pytester.runpytest("bench_tasks", "--co")
+    assert not list(Path(pytester.path).glob("reports/*/results.jsonl"))

@@ -1,0 +1,394 @@
+"""The scoring sandboxes: real subprocesses, real rlimits, real namespaces; Docker where an engine answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pytest_hybridarena import sandbox
+from pytest_hybridarena.sandbox import (
+    DEFAULT_IMAGE,
+    DockerSandbox,
+    Limits,
+    ProcessSandbox,
+    SandboxUnavailable,
+    docker_run_kwargs,
+    make_sandbox,
+    scrub_env,
+)
+
+MIB = 1024 * 1024
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def is_alive(pid: int) -> bool:
+    """Running or stopped; a zombie (dead, awaiting its reaper) counts as dead."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return False
+    return stat[stat.rindex(b")") + 2 :].split()[0] not in (b"Z", b"X")
+
+
+@pytest.fixture
+def no_network_isolation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stands in for a machine where neither bwrap nor unshare can create a network namespace."""
+    monkeypatch.setattr(sandbox, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
+    monkeypatch.setattr(sandbox, "probe_unshare", lambda: (None, "unshare: EPERM (faked)"))
+
+
+# --- process sandbox: results ------------------------------------------------------------------
+
+
+def test_exit_code_stdout_and_stderr_come_back(tmp_path: Path) -> None:
+    code = "import sys; print('to out'); print('to err', file=sys.stderr); sys.exit(3)"
+    result = ProcessSandbox().run(python(code), cwd=tmp_path, timeout_s=30)
+    assert (result.exit_code, result.timed_out) == (3, False)
+    assert result.stdout == "to out\n"
+    assert result.stderr == "to err\n"
+    assert json.loads(json.dumps(result.isolation)) == result.isolation  # builtins only
+    assert result.isolation["kind"] == "process"
+
+
+def test_stdout_keeps_only_the_last_16_kib(tmp_path: Path) -> None:
+    code = "import sys; sys.stdout.write('a' * 20000 + 'END')"
+    result = ProcessSandbox().run(python(code), cwd=tmp_path, timeout_s=30)
+    assert len(result.stdout) == 16 * 1024
+    assert result.stdout.endswith("aaaEND")
+
+
+def test_missing_command_exits_127_with_a_message(tmp_path: Path) -> None:
+    result = ProcessSandbox().run(["no-such-command-hybridarena"], cwd=tmp_path, timeout_s=30)
+    assert result.exit_code == 127
+    assert "cannot execute 'no-such-command-hybridarena'" in result.stderr
+
+
+# --- process sandbox: timeout kills the process group -----------------------------------------
+
+
+@pytest.fixture
+def reap_pids() -> Iterator[list[int]]:
+    """Pids a test started indirectly; SIGKILLed afterwards if the sandbox let them live."""
+    pids: list[int] = []
+    yield pids
+    for pid in pids:
+        if is_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process state from /proc")
+@pytest.mark.parametrize("network", ["none", "auto"])
+def test_timeout_kills_child_and_grandchild(tmp_path: Path, network: str, reap_pids: list[int]) -> None:
+    pidfile = tmp_path / "pids"
+    code = f"""
+import os, subprocess, sys, time
+grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+with open("pids.tmp", "w") as f:
+    f.write(f"{{os.getpid()}} {{grandchild.pid}}")
+os.replace("pids.tmp", {str(pidfile)!r})
+time.sleep(600)
+"""
+    timeout_s = 2.0
+    result = ProcessSandbox(network=network).run(python(code), cwd=tmp_path, timeout_s=timeout_s)
+    assert pidfile.exists(), f"the child did not start within {timeout_s} s: {result.stderr}"
+    reap_pids.extend(int(p) for p in pidfile.read_text().split())
+
+    assert (result.timed_out, result.exit_code) == (True, None)
+    assert result.duration_s < timeout_s + 5
+    assert [pid for pid in reap_pids if is_alive(pid)] == []
+
+
+# --- process sandbox: rlimits -----------------------------------------------------------------
+
+
+def test_rlimits_are_in_force_in_the_child(tmp_path: Path) -> None:
+    limits = Limits(address_space_mb=2048, file_size_mb=8, cpu_s=30, processes=100)
+    code = (
+        "import json, resource; print(json.dumps({n: resource.getrlimit(getattr(resource, n))"
+        " for n in ['RLIMIT_AS', 'RLIMIT_FSIZE', 'RLIMIT_CPU', 'RLIMIT_NPROC']}))"
+    )
+    result = ProcessSandbox(limits).run(python(code), cwd=tmp_path, timeout_s=30)
+    seen = json.loads(result.stdout)
+    rlimits = result.isolation["rlimits"]
+    assert isinstance(rlimits, dict)
+
+    assert seen["RLIMIT_AS"] == [2048 * MIB, 2048 * MIB]
+    assert seen["RLIMIT_FSIZE"] == [8 * MIB, 8 * MIB]
+    assert seen["RLIMIT_CPU"] == [30, 30]
+    expected = {"RLIMIT_AS": 2048 * MIB, "RLIMIT_FSIZE": 8 * MIB, "RLIMIT_CPU": 30}
+    if os.geteuid() == 0:  # fork() ignores RLIMIT_NPROC for root, so it is reported, not claimed
+        assert "root" in rlimits["skipped"]["RLIMIT_NPROC"]
+    else:
+        assert seen["RLIMIT_NPROC"] == [100, 100]
+        expected["RLIMIT_NPROC"] = 100
+    assert rlimits["applied"] == expected
+
+
+def test_cpu_limit_derived_from_timeout_is_never_tighter_than_wall_clock(tmp_path: Path) -> None:
+    result = ProcessSandbox(Limits(cpu_s=None)).run(["true"], cwd=tmp_path, timeout_s=10)
+    rlimits = result.isolation["rlimits"]
+    assert isinstance(rlimits, dict)
+    assert rlimits["applied"]["RLIMIT_CPU"] > 10
+
+
+def test_writing_past_the_file_size_limit_fails(tmp_path: Path) -> None:
+    code = """
+import errno
+try:
+    with open("big.bin", "wb") as f:
+        f.write(b"x" * (2 * 1024 * 1024))
+    print("wrote")
+except OSError as exc:
+    print(errno.errorcode[exc.errno])
+"""
+    result = ProcessSandbox(Limits(file_size_mb=1)).run(python(code), cwd=tmp_path, timeout_s=30)
+    assert result.stdout.strip() == "EFBIG"
+    assert (tmp_path / "big.bin").stat().st_size <= MIB
+
+
+# --- process sandbox: environment -------------------------------------------------------------
+
+PRINT_ENV = python("import json, os; print(json.dumps(dict(os.environ)))")
+
+
+def test_secrets_are_scrubbed_from_a_given_env(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "FOO_API_KEY": "secret-value", "GITHUB_TOKEN": "x", "KEEP_ME": "1"}
+    result = ProcessSandbox().run(PRINT_ENV, cwd=tmp_path, timeout_s=30, env=env)
+    seen = json.loads(result.stdout)
+    assert "FOO_API_KEY" not in seen
+    assert "GITHUB_TOKEN" not in seen
+    assert seen["KEEP_ME"] == "1"
+    assert seen["HOME"] == str(tmp_path)
+    assert seen["PYTHONDONTWRITEBYTECODE"] == "1"
+    assert result.isolation["env_scrubbed"] == ["FOO_API_KEY", "GITHUB_TOKEN"]
+    assert "secret-value" not in repr(result)
+
+
+def test_secrets_are_scrubbed_from_the_inherited_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOO_API_KEY", "secret-value")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--outer-session-option")
+    result = ProcessSandbox().run(PRINT_ENV, cwd=tmp_path, timeout_s=30)
+    seen = json.loads(result.stdout)
+    assert "FOO_API_KEY" not in seen
+    assert "PYTEST_ADDOPTS" not in seen
+    scrubbed = result.isolation["env_scrubbed"]
+    assert isinstance(scrubbed, list)
+    assert {"FOO_API_KEY", "PYTEST_ADDOPTS"} <= set(scrubbed)
+    assert "secret-value" not in repr(result)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OPENAI_API_KEY",
+        "anthropic_api_key",
+        "GITHUB_TOKEN",
+        "HF_TOKEN",
+        "CLIENT_SECRET",
+        "MY_SECRET_FILE",
+        "PGPASSWORD",
+        "DB_PASSWORD_HASH",
+        "AWS_PROFILE",
+        "SSH_PRIVATE_KEY",
+        "PYTEST_ADDOPTS",
+        "PYTEST_PLUGINS",
+    ],
+)
+def test_scrub_env_removes_secret_names(name: str) -> None:
+    clean, removed = scrub_env({name: "hunter2", "PATH": "/bin"})
+    assert clean == {"PATH": "/bin"}
+    assert removed == [name]
+
+
+@pytest.mark.parametrize(
+    "name", ["PATH", "HOME", "LANG", "TOKENIZERS_PARALLELISM", "VIRTUAL_ENV", "KEYBOARD"]
+)
+def test_scrub_env_keeps_ordinary_names(name: str) -> None:
+    assert scrub_env({name: "v"}) == ({name: "v"}, [])
+
+
+# --- process sandbox: network -----------------------------------------------------------------
+
+CONNECT = """
+import socket, sys
+s = socket.socket()
+s.settimeout(5)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+    print("connected")
+except OSError as exc:
+    print("blocked", exc.errno)
+"""
+
+
+@pytest.fixture
+def listening_port() -> Iterator[int]:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+def test_without_isolation_the_child_reaches_loopback(tmp_path: Path, listening_port: int) -> None:
+    """The control for the isolation tests: the probe does detect a reachable listener."""
+    result = ProcessSandbox(network="none").run(
+        [*python(CONNECT), str(listening_port)], cwd=tmp_path, timeout_s=30
+    )
+    assert result.stdout.strip() == "connected"
+    assert result.isolation["network"] == "none"
+
+
+def test_network_auto_blocks_loopback(tmp_path: Path, listening_port: int) -> None:
+    methods = {"bwrap": sandbox.probe_bwrap(), "unshare": sandbox.probe_unshare()}
+    working = [name for name, (prefix, _) in methods.items() if prefix is not None]
+    if not working:
+        pytest.skip("no network isolation method works here: " + "; ".join(r for _, r in methods.values()))
+    result = ProcessSandbox(network="auto").run(
+        [*python(CONNECT), str(listening_port)], cwd=tmp_path, timeout_s=30
+    )
+    assert result.stdout.startswith("blocked"), result.stdout + result.stderr
+    assert result.isolation["network"] == working[0]
+
+
+def test_network_auto_uses_unshare_when_bwrap_is_missing(
+    tmp_path: Path, listening_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix, reason = sandbox.probe_unshare()
+    if prefix is None:
+        pytest.skip(reason)
+    monkeypatch.setattr(sandbox, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
+    result = ProcessSandbox(network="auto").run(
+        [*python(CONNECT), str(listening_port)], cwd=tmp_path, timeout_s=30
+    )
+    assert result.stdout.startswith("blocked"), result.stdout + result.stderr
+    assert result.isolation["network"] == "unshare"
+
+
+@pytest.mark.usefixtures("no_network_isolation")
+def test_network_require_raises_when_no_method_works(tmp_path: Path) -> None:
+    box = ProcessSandbox(network="require")
+    with pytest.raises(SandboxUnavailable, match=r"bwrap: not on PATH \(faked\); unshare: EPERM \(faked\)"):
+        box.run(["true"], cwd=tmp_path, timeout_s=30)
+    ok, reason = box.available()
+    assert not ok
+    assert "network isolation required" in reason
+
+
+@pytest.mark.usefixtures("no_network_isolation")
+def test_network_auto_falls_back_to_none_and_says_why(tmp_path: Path) -> None:
+    result = ProcessSandbox(network="auto").run(["true"], cwd=tmp_path, timeout_s=30)
+    assert result.isolation["network"] == "none"
+    assert "unshare: EPERM (faked)" in str(result.isolation["network_detail"])
+
+
+def test_unknown_network_mode_is_rejected() -> None:
+    with pytest.raises(ValueError, match=r"network='off' is not one of: auto, none, require"):
+        ProcessSandbox(network="off")
+
+
+# --- docker sandbox ---------------------------------------------------------------------------
+
+
+def test_docker_run_kwargs_isolate_the_container(tmp_path: Path) -> None:
+    readonly = tmp_path / "tests"
+    readonly.mkdir()
+    limits = Limits(memory_mb=512, processes=64, file_size_mb=8, cpu_s=20, cpus=1.5)
+    kwargs = docker_run_kwargs(
+        "img:tag",
+        ["python", "-c", "print(1)"],
+        cwd=tmp_path,
+        timeout_s=30,
+        limits=limits,
+        env={"A": "1"},
+        mounts=[readonly],
+        user="1000:1000",
+    )
+    assert kwargs["image"] == "img:tag"
+    assert kwargs["command"] == ["python", "-c", "print(1)"]
+    assert kwargs["detach"] is True
+    assert kwargs["network_mode"] == "none"
+    assert kwargs["mem_limit"] == kwargs["memswap_limit"] == "512m"
+    assert kwargs["pids_limit"] == 64
+    assert kwargs["nano_cpus"] == 1_500_000_000
+    assert kwargs["working_dir"] == "/workspace"
+    assert kwargs["volumes"] == {
+        str(tmp_path.resolve()): {"bind": "/workspace", "mode": "rw"},
+        str(readonly.resolve()): {"bind": str(readonly.resolve()), "mode": "ro"},
+    }
+    assert kwargs["user"] == "1000:1000"
+    assert kwargs["environment"] == {"A": "1", "HOME": "/workspace", "PYTHONDONTWRITEBYTECODE": "1"}
+    assert kwargs["cap_drop"] == ["ALL"]
+    assert kwargs["security_opt"] == ["no-new-privileges"]
+    assert kwargs["read_only"] is True
+    assert {u["name"]: u["soft"] for u in kwargs["ulimits"]} == {"cpu": 20, "fsize": 8 * MIB}
+
+
+def test_docker_run_kwargs_default_to_the_callers_uid(tmp_path: Path) -> None:
+    kwargs = docker_run_kwargs("img", ["true"], cwd=tmp_path, timeout_s=5)
+    assert kwargs["user"] == f"{os.getuid()}:{os.getgid()}"
+
+
+def test_docker_sdk_accepts_the_run_kwargs(tmp_path: Path) -> None:
+    """Translated by the SDK's own run() → create_container() step, so bad keys fail without an engine."""
+    containers = pytest.importorskip("docker.models.containers")
+    kwargs = docker_run_kwargs("img", ["true"], cwd=tmp_path, timeout_s=5, limits=Limits(cpus=1.0))
+    del kwargs["detach"]  # consumed by containers.run() itself
+    # _create_container_args is private, but it is exactly the translation containers.run() performs.
+    create = containers._create_container_args({**kwargs, "version": "1.44"})
+    host = create["host_config"]
+    assert host["NetworkMode"] == "none"
+    assert host["Memory"] == 1024 * MIB
+    assert host["PidsLimit"] == 256
+    assert host["CapDrop"] == ["ALL"]
+    assert host["ReadonlyRootfs"] is True
+    assert host["Binds"] == [f"{tmp_path.resolve()}:/workspace:rw"]
+
+
+def test_docker_unavailable_without_an_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real SDK, real connection attempt, against a socket path where nothing listens."""
+    pytest.importorskip("docker")
+    host = f"unix://{tmp_path}/no-engine.sock"
+    monkeypatch.setenv("DOCKER_HOST", host)
+    box = DockerSandbox()
+    ok, reason = box.available()
+    assert not ok
+    assert reason.startswith(f"no Docker engine answers at {host}: ")
+    with pytest.raises(SandboxUnavailable, match="no Docker engine answers"):
+        box.run(["true"], cwd=tmp_path, timeout_s=5)
+
+
+def test_docker_runs_python_in_the_scoring_image(tmp_path: Path) -> None:
+    box = DockerSandbox()
+    ok, reason = box.available()
+    if not ok:
+        pytest.skip(reason)
+    result = box.run(["python", "-c", "print(1)"], cwd=tmp_path, timeout_s=60)
+    assert (result.exit_code, result.timed_out, result.stdout) == (0, False, "1\n")
+    assert result.isolation["network"] == "docker:none"
+
+
+# --- factory ----------------------------------------------------------------------------------
+
+
+def test_make_sandbox_rejects_an_unknown_kind() -> None:
+    with pytest.raises(ValueError, match=r"unknown sandbox kind 'vm'; valid kinds: process, docker"):
+        make_sandbox("vm")
+
+
+def test_make_sandbox_builds_each_kind() -> None:
+    process = make_sandbox("process", limits=Limits(memory_mb=1), network="none")
+    docker = make_sandbox("docker", image="other:tag")
+    assert isinstance(process, ProcessSandbox)
+    assert (process.name, process.network, process.limits.memory_mb) == ("process", "none", 1)
+    assert isinstance(docker, DockerSandbox)
+    assert (docker.name, docker.image) == ("docker", "other:tag")
+    assert DEFAULT_IMAGE == "hybridarena-score:py3.11"
