@@ -90,7 +90,7 @@ def load_prices(path: str | Path | None = None) -> PriceTable:
     data = tomllib.loads(raw.decode("utf-8"))
     models = data.get("models")
     if not isinstance(models, dict) or not models:
-        raise ValueError(f"price table {where} has no [models.\"<id>\"] entries")
+        raise ValueError(f'price table {where} has no [models."<id>"] entries')
     meta = data.get("meta", {})
     return PriceTable(
         prices={str(k).lower(): _price(str(k), v) for k, v in models.items()},

@@ -89,10 +89,22 @@ def _ensure_marker(config: pytest.Config, name: str) -> None:
         config.addinivalue_line("markers", f"{name}: hybridarena cells of task class or tag {name!r}")
 
 
+# Task tags with a conventional meaning, registered up front so ``-m "not slow"`` is valid under
+# ``--strict-markers`` (pytest 9.2 rejects unknown names in -m) even when no task carries the tag.
+CONVENTIONAL_TAGS = {
+    "demo": "tasks in the quick demo selection (small enough for the embedded models)",
+    "slow": "tasks whose acceptance suite or expected agent run is long",
+    "embedded": "cells that need the embedded llama.cpp models",
+}
+
+
 def register_static_markers(config: pytest.Config, agents: Iterable[str], strategies: Iterable[str]) -> None:
     config.addinivalue_line("markers", "arena: a pytest-hybridarena benchmark cell")
     seen = config.stash.setdefault(_registered_markers_key, set())
     seen.add("arena")
+    for tag, meaning in CONVENTIONAL_TAGS.items():
+        seen.add(tag)
+        config.addinivalue_line("markers", f"{tag}: {meaning}")
     for kind, names in (("agent", agents), ("strategy", strategies)):
         for name in names:
             marker = marker_name(name)

@@ -10,7 +10,6 @@ import sys
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-
 from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.router.backends.base import BackendOptions, LocalGuards
 from pytest_hybridarena.router.backends.registry import make_backend

@@ -48,7 +48,9 @@ def check_budget(state: RouterState, cell: Cell, body_bytes: int) -> None:
 
 
 class Call:
-    def __init__(self, state: RouterState, cell: Cell, req: ChatRequest, inbound: str, started: float) -> None:
+    def __init__(
+        self, state: RouterState, cell: Cell, req: ChatRequest, inbound: str, started: float
+    ) -> None:
         self.state = state
         self.cell = cell
         self.req = req
@@ -80,12 +82,19 @@ class Call:
         ctx = self.cell.context
         ctx.call_index = self.index
         if self.req.force is not None:
-            decision = Decision(self.req.force, f"forced by model suffix !{self.req.force}", 1.0, {"forced": True})
+            decision = Decision(
+                self.req.force, f"forced by model suffix !{self.req.force}", 1.0, {"forced": True}
+            )
         else:
             try:
                 decision = await self.cell.strategy.decide(self.req, ctx)
             except Exception as exc:  # a broken strategy must not break the agent's call
-                decision = Decision("local", f"strategy raised {type(exc).__name__} -> local", 0.2, {"strategy_error": str(exc)[:200]})
+                decision = Decision(
+                    "local",
+                    f"strategy raised {type(exc).__name__} -> local",
+                    0.2,
+                    {"strategy_error": str(exc)[:200]},
+                )
                 self.cell.usage.add_error("strategy_error", f"{type(exc).__name__}: {exc}", self.index)
         self.decide_s = time.perf_counter() - t
         self.decision = decision
@@ -141,7 +150,13 @@ class Call:
         headers = {}
         if err.retry_after is not None and err.status == 429:
             headers["Retry-After"] = str(int(err.retry_after))
-        return ApiError(self.status, f"upstream {self.side} backend failed: {err.message}", "upstream_error", code=err.label, headers=headers)
+        return ApiError(
+            self.status,
+            f"upstream {self.side} backend failed: {err.message}",
+            "upstream_error",
+            code=err.label,
+            headers=headers,
+        )
 
     def _escalation_check(self, side: Side, result: Completion | None, err: UpstreamError | None) -> bool:
         """After a checked local attempt: True when the call must be re-issued to cloud."""
@@ -203,10 +218,10 @@ class Call:
             stream: Stream | None = None
             err: UpstreamError | None = None
 
-            async def collect(backend: Backend, timeout: float) -> Stream:
-                s = await backend.open_stream(self.req, timeout)
+            async def collect(backend: Backend, budget_s: float) -> Stream:
+                s = await backend.open_stream(self.req, budget_s)
                 try:
-                    async with asyncio.timeout(timeout):
+                    async with asyncio.timeout(budget_s):
                         async for chunk in s:
                             chunks.append(chunk)
                 finally:
@@ -216,15 +231,27 @@ class Call:
             try:
                 stream = await self._upstream("local", collect)
             except (UpstreamError, TimeoutError) as exc:
-                err = exc if isinstance(exc, UpstreamError) else UpstreamError("timeout", "local stream timed out")
+                err = (
+                    exc
+                    if isinstance(exc, UpstreamError)
+                    else UpstreamError("timeout", "local stream timed out")
+                )
             result = None
             if stream is not None:
                 self.cell.usage.add_tokens("local", stream.usage)
                 message, finish = assemble_chunks([c.data for c in chunks])
-                result = Completion(body={"choices": [{"message": message, "finish_reason": finish}]}, usage=stream.usage, model_echoed=stream.model_echoed)
+                result = Completion(
+                    body={"choices": [{"message": message, "finish_reason": finish}]},
+                    usage=stream.usage,
+                    model_echoed=stream.model_echoed,
+                )
             if not self._escalation_check("local", result, err):
                 assert stream is not None
-                self.usage, self.model_echoed, self.finish_reason = stream.usage, stream.model_echoed, stream.finish_reason
+                self.usage, self.model_echoed, self.finish_reason = (
+                    stream.usage,
+                    stream.model_echoed,
+                    stream.finish_reason,
+                )
                 return ChunkSource(self, None, chunks)
         self._count_side(self.side)
         try:
@@ -274,7 +301,10 @@ class Call:
             u.cloud_echoed.append(self.model_echoed)
         if self.decision is not None:
             cell.strategy.observe(
-                CallOutcome(self.side, self.escalated, self.unusable, self.error["kind"] if self.error else None), cell.context
+                CallOutcome(
+                    self.side, self.escalated, self.unusable, self.error["kind"] if self.error else None
+                ),
+                cell.context,
             )
         u.decisions += 1
         d = self.decision
@@ -382,4 +412,9 @@ class ChunkSource:
 def _usage_dict(usage: Usage | None) -> dict[str, Any] | None:
     if usage is None:
         return None
-    return {"prompt": usage.prompt, "completion": usage.completion, "cached": usage.cached, "estimated": usage.estimated}
+    return {
+        "prompt": usage.prompt,
+        "completion": usage.completion,
+        "cached": usage.cached,
+        "estimated": usage.estimated,
+    }

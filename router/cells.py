@@ -82,7 +82,13 @@ class Cell:
         u = self.usage
         return {
             "cell": {"id": self.id, "key": self.key, "strategy": self.strategy_spec, "seed": self.seed},
-            "calls": {"total": u.total, "local": u.local, "cloud": u.cloud, "errors": u.errors, "escalated": u.escalated},
+            "calls": {
+                "total": u.total,
+                "local": u.local,
+                "cloud": u.cloud,
+                "errors": u.errors,
+                "escalated": u.escalated,
+            },
             "tokens": {
                 "local_prompt": u.local_prompt,
                 "local_completion": u.local_completion,
@@ -119,12 +125,22 @@ class CellRegistry:
     def get(self, cell_id: str) -> Cell | None:
         return self._cells.get(cell_id)
 
-    def open(self, cell_key: str, strategy_spec: str, strategy: Strategy, seed: int, services: Services, cell_id: str | None = None) -> Cell:
+    def open(
+        self,
+        cell_key: str,
+        strategy_spec: str,
+        strategy: Strategy,
+        seed: int,
+        services: Services,
+        cell_id: str | None = None,
+    ) -> Cell:
         cid = cell_id or make_cell_id(cell_key)
         if cid in self._cells:
             raise ValueError(f"cell id {cid!r} is already open")
         context = CellContext(cell_key=cell_key, seed=seed, services=services)
-        cell = Cell(id=cid, key=cell_key, strategy_spec=strategy_spec, strategy=strategy, seed=seed, context=context)
+        cell = Cell(
+            id=cid, key=cell_key, strategy_spec=strategy_spec, strategy=strategy, seed=seed, context=context
+        )
         self._cells[cid] = cell
         return cell
 

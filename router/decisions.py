@@ -86,7 +86,9 @@ class DecisionLog:
             return
         try:
             if handle is not None:
-                handle.write("".join(json.dumps(r, separators=(",", ":"), default=str) + "\n" for r in records))
+                handle.write(
+                    "".join(json.dumps(r, separators=(",", ":"), default=str) + "\n" for r in records)
+                )
                 handle.flush()
             if self.echo is not None:
                 for r in records:
@@ -103,7 +105,7 @@ def _echo_line(r: dict[str, Any]) -> str:
     status = r.get("status")
     err = f" error={r['error']['kind']}" if r.get("error") else ""
     return (
-        f"[{r.get('cell_key')}#{r.get('call_index')}] {r.get('strategy')} -> {r.get('choice')} "
+        f"[{r.get('cell')}#{r.get('call_index')}] {r.get('strategy')} -> {r.get('choice')} "
         f"({r.get('backend')}) conf={r.get('confidence')} tokens={tokens} "
         f"{r.get('latency_ms')}ms status={status}{err} | {r.get('reason')}"
     )

@@ -15,7 +15,6 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionResetError
-
 from pytest_hybridarena.router.backends.base import UpstreamError
 from pytest_hybridarena.router.calls import Call, check_budget
 from pytest_hybridarena.router.cells import Cell
@@ -34,7 +33,9 @@ _dumps: Callable[[Any], str] = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(body=_dumps(obj).encode(), status=status, content_type="application/json", headers=headers)
+    return web.Response(
+        body=_dumps(obj).encode(), status=status, content_type="application/json", headers=headers
+    )
 
 
 def _openai_error(err: ApiError) -> web.Response:
@@ -56,7 +57,11 @@ def _cell(request: web.Request) -> tuple[RouterState, Cell]:
 
 async def _read_json(request: web.Request, limit: int) -> tuple[Any, int]:
     if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, f"request body of {request.content_length} bytes exceeds the {limit}-byte limit", "request_too_large")
+        raise ApiError(
+            413,
+            f"request body of {request.content_length} bytes exceeds the {limit}-byte limit",
+            "request_too_large",
+        )
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
@@ -69,7 +74,9 @@ async def _read_json(request: web.Request, limit: int) -> tuple[Any, int]:
         raise ApiError(400, f"request body is not valid JSON: {str(exc)[:200]}") from None
 
 
-async def _start(request: web.Request, parse: Callable[[Any], ChatRequest], inbound: str) -> tuple[Call, ChatRequest]:
+async def _start(
+    request: web.Request, parse: Callable[[Any], ChatRequest], inbound: str
+) -> tuple[Call, ChatRequest]:
     started = time.perf_counter()
     state, cell = _cell(request)
     body, size = await _read_json(request, state.config.max_body_bytes)
@@ -110,7 +117,13 @@ async def _openai_stream(request: web.Request, call: Call, req: ChatRequest) -> 
         await resp.write_eof()
     except UpstreamError as err:
         call.stream_failed(err)
-        body = {"error": {"message": f"upstream stream failed: {err.message}", "type": "upstream_error", "code": err.label}}
+        body = {
+            "error": {
+                "message": f"upstream stream failed: {err.message}",
+                "type": "upstream_error",
+                "code": err.label,
+            }
+        }
         await _try_write(resp, encode_chunk(body) + DONE)
     except (ConnectionResetError, ClientConnectionResetError):
         call.client_gone()
@@ -170,7 +183,10 @@ async def _anthropic_stream(request: web.Request, call: Call, req: ChatRequest) 
         await resp.write_eof()
     except UpstreamError as err:
         call.stream_failed(err)
-        event = {"type": "error", "error": {"type": "api_error", "message": f"upstream stream failed: {err.message}"}}
+        event = {
+            "type": "error",
+            "error": {"type": "api_error", "message": f"upstream stream failed: {err.message}"},
+        }
         await _try_write(resp, b"event: error\ndata: " + _dumps(event).encode() + b"\n\n")
     except (ConnectionResetError, ClientConnectionResetError):
         call.client_gone()
@@ -184,7 +200,9 @@ async def count_tokens(request: web.Request) -> web.Response:
     try:
         state, _ = _cell(request)
         body, _ = await _read_json(request, state.config.max_body_bytes)
-        req = anthropic_in.parse_messages_request({"max_tokens": 1, **body} if isinstance(body, dict) else body)
+        req = anthropic_in.parse_messages_request(
+            {"max_tokens": 1, **body} if isinstance(body, dict) else body
+        )
     except ApiError as err:
         return _anthropic_error(err)
     chars = sum(len(content_text(m.get("content"))) for m in req.messages)
@@ -194,7 +212,7 @@ async def count_tokens(request: web.Request) -> web.Response:
 # -- listings and health ------------------------------------------------------------------------
 async def models(request: web.Request) -> web.Response:
     try:
-        state, cell = _cell(request)
+        state, _ = _cell(request)
     except ApiError as err:
         return _openai_error(err)
     ids = ["arena", f"{state.backends['local'].model}!local", f"{state.backends['cloud'].model}!cloud"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiohttp import web
-
 from pytest_hybridarena.router.state import RouterState
 
 __all__ = ["STATE"]

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiohttp import web
-
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.keys import STATE
 from pytest_hybridarena.router.settings import RouterConfig

@@ -109,6 +109,22 @@ time.sleep(600)
     assert [pid for pid in reap_pids if is_alive(pid)] == []
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process state from /proc")
+def test_background_process_left_behind_neither_stalls_nor_survives(
+    tmp_path: Path, reap_pids: list[int]
+) -> None:
+    """The child exits at once but leaves a sleeper holding its stdout: the run still ends then."""
+    code = """
+import subprocess, sys
+sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print(sleeper.pid)
+"""
+    result = ProcessSandbox().run(python(code), cwd=tmp_path, timeout_s=30)
+    reap_pids.append(int(result.stdout))
+    assert (result.exit_code, result.timed_out) == (0, False)
+    assert not is_alive(reap_pids[0])
+
+
 # --- process sandbox: rlimits -----------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientResponse
-
 from pytest_hybridarena.router.backends.base import (
     Backend,
     BackendOptions,
@@ -48,12 +47,16 @@ class AnthropicBackend(Backend):
 
     def _payload(self, req: ChatRequest, stream: bool) -> bytes:
         guards = self.options.guards
-        default = guards.max_tokens_cap if guards is not None and guards.max_tokens_cap > 0 else DEFAULT_MAX_TOKENS
+        default = (
+            guards.max_tokens_cap if guards is not None and guards.max_tokens_cap > 0 else DEFAULT_MAX_TOKENS
+        )
         body = to_anthropic_request(guarded_body(req, guards), self.model, default, stream)
         return json.dumps(body, separators=(",", ":")).encode()
 
     async def complete(self, req: ChatRequest, timeout_s: float) -> Completion:
-        resp = await self.post(self.base_url + "/v1/messages", self._payload(req, False), self._headers, timeout_s)
+        resp = await self.post(
+            self.base_url + "/v1/messages", self._payload(req, False), self._headers, timeout_s
+        )
         obj, raw = await self.read_json(resp)
         if obj.get("type") != "message":
             raise UpstreamError("protocol", f"{self.label}: not a message: {raw[:200]!r}")
@@ -62,7 +65,9 @@ class AnthropicBackend(Backend):
         return Completion(body=body, usage=usage, model_echoed=body["model"])
 
     async def open_stream(self, req: ChatRequest, timeout_s: float) -> Stream:
-        resp = await self.post(self.base_url + "/v1/messages", self._payload(req, True), self._headers, timeout_s)
+        resp = await self.post(
+            self.base_url + "/v1/messages", self._payload(req, True), self._headers, timeout_s
+        )
         return Stream(lambda s: self._events(resp, s, req), release_response(resp))
 
     async def _events(self, resp: ClientResponse, stream: Stream, req: ChatRequest) -> AsyncIterator[Chunk]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import math
-import time
 import os
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -22,9 +22,16 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
-
 from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion, Side, Usage, content_text
+from pytest_hybridarena.router.wire.shapes import (
+    JSON,
+    ChatRequest,
+    Chunk,
+    Completion,
+    Side,
+    Usage,
+    content_text,
+)
 
 __all__ = [
     "Backend",
@@ -60,8 +67,10 @@ class UpstreamError(Exception):
         """Worth another attempt on a cloud backend: refused, timed out, 408/409/429 or 5xx."""
         if self.kind in ("connect", "timeout"):
             return True
-        return self.kind == "http" and self.status is not None and (
-            self.status in (408, 409, 429) or self.status >= 500
+        return (
+            self.kind == "http"
+            and self.status is not None
+            and (self.status in (408, 409, 429) or self.status >= 500)
         )
 
     @property
@@ -116,9 +125,7 @@ def parse_retry_after(value: str | None) -> float | None:
 def estimate_usage(req: ChatRequest, completion_text: str) -> Usage:
     """About 4 characters per token over the messages and the answer, flagged ``estimated``."""
     chars = sum(len(content_text(m.get("content"))) for m in req.messages)
-    return Usage(
-        prompt=math.ceil(chars / 4), completion=math.ceil(len(completion_text) / 4), estimated=True
-    )
+    return Usage(prompt=math.ceil(chars / 4), completion=math.ceil(len(completion_text) / 4), estimated=True)
 
 
 class Stream:
@@ -182,7 +189,9 @@ class Backend(ABC):
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def post(self, url: str, payload: bytes, headers: dict[str, str], timeout_s: float) -> aiohttp.ClientResponse:
+    async def post(
+        self, url: str, payload: bytes, headers: dict[str, str], timeout_s: float
+    ) -> aiohttp.ClientResponse:
         """POST and return a 2xx response (body unread); map every failure to UpstreamError."""
         try:
             resp = await self.session().post(

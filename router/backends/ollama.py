@@ -7,7 +7,6 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientResponse
-
 from pytest_hybridarena.router.backends.base import (
     Backend,
     BackendOptions,
@@ -19,7 +18,12 @@ from pytest_hybridarena.router.backends.base import (
 )
 from pytest_hybridarena.router.guards import guarded_body
 from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.ollama import ChunkTranslator, from_ollama_response, to_ollama_request, usage_from_ollama
+from pytest_hybridarena.router.wire.ollama import (
+    ChunkTranslator,
+    from_ollama_response,
+    to_ollama_request,
+    usage_from_ollama,
+)
 from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion
 from pytest_hybridarena.router.wire.sse import LineSplitter
 
@@ -37,7 +41,9 @@ class OllamaBackend(Backend):
         self.base_url = base[: -len("/v1")] if base.endswith("/v1") else base
 
     def _payload(self, req: ChatRequest, stream: bool) -> bytes:
-        body = to_ollama_request(guarded_body(req, self.options.guards), self.model, self.options.guards, stream)
+        body = to_ollama_request(
+            guarded_body(req, self.options.guards), self.model, self.options.guards, stream
+        )
         return json.dumps(body, separators=(",", ":")).encode()
 
     async def complete(self, req: ChatRequest, timeout_s: float) -> Completion:
@@ -87,5 +93,7 @@ class OllamaBackend(Backend):
         obj, _ = await self.read_json(resp)
         vectors = obj.get("embeddings")
         if not isinstance(vectors, list) or len(vectors) != len(texts):
-            raise UpstreamError("protocol", f"{self.label}: /api/embed gave no embeddings for {len(texts)} inputs")
+            raise UpstreamError(
+                "protocol", f"{self.label}: /api/embed gave no embeddings for {len(texts)} inputs"
+            )
         return [[float(x) for x in v] for v in vectors]

@@ -13,7 +13,6 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientResponse
-
 from pytest_hybridarena.router.backends.base import (
     Backend,
     BackendOptions,
@@ -74,9 +73,13 @@ class OpenAIBackend(Backend):
         usage = usage_from_openai(obj.get("usage"))
         if usage is None:
             msg = message if isinstance(message, dict) else {}
-            usage = estimate_usage(req, content_text(msg.get("content")) + json.dumps(msg.get("tool_calls") or ""))
+            usage = estimate_usage(
+                req, content_text(msg.get("content")) + json.dumps(msg.get("tool_calls") or "")
+            )
         model = obj.get("model")
-        return Completion(body=obj, usage=usage, model_echoed=model if isinstance(model, str) else None, raw=keep_raw)
+        return Completion(
+            body=obj, usage=usage, model_echoed=model if isinstance(model, str) else None, raw=keep_raw
+        )
 
     async def open_stream(self, req: ChatRequest, timeout_s: float) -> Stream:
         resp = await self.post(

@@ -35,7 +35,8 @@ def make_backend(spec: str | BackendSpec, options: BackendOptions) -> Backend:
     factory = _FACTORIES.get(parsed.scheme)
     if factory is None:
         raise ValueError(
-            f"backend spec {parsed.text!r}: unknown scheme {parsed.scheme!r}; known: {', '.join(sorted(_FACTORIES))}"
+            f"backend spec {parsed.text!r}: unknown scheme {parsed.scheme!r}; "
+            f"known: {', '.join(sorted(_FACTORIES))}"
         )
     return factory(parsed, options)
 

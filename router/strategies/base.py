@@ -99,7 +99,9 @@ class StrategyBase:
     def integer(self, key: str, default: int) -> int:
         value = self.number(key, default)
         if value != int(value) or value < 0:
-            raise ValueError(f"strategy {self.name!r}: parameter {key}={self.params[key]!r} must be an integer >= 0")
+            raise ValueError(
+                f"strategy {self.name!r}: parameter {key}={self.params[key]!r} must be an integer >= 0"
+            )
         return int(value)
 
     def observe(self, outcome: CallOutcome, context: CellContext) -> None:

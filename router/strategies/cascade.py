@@ -34,15 +34,30 @@ class Cascade(StrategyBase):
     async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
         h = self.heuristic.decide_now(request)
         distance = float(h.meta.get("distance", 999.0))
-        meta = {**h.meta, "band": self.band, "heuristic_choice": h.choice, "heuristic_confidence": round(h.confidence, 3)}
+        meta = {
+            **h.meta,
+            "band": self.band,
+            "heuristic_choice": h.choice,
+            "heuristic_confidence": round(h.confidence, 3),
+        }
         if distance > self.band:
-            return Decision(h.choice, f"cascade: trust heuristic (d={distance:.1f}>{self.band:g}) | {h.reason}", h.confidence, meta)
+            return Decision(
+                h.choice,
+                f"cascade: trust heuristic (d={distance:.1f}>{self.band:g}) | {h.reason}",
+                h.confidence,
+                meta,
+            )
         c = await classify(request, context)
         meta.update({"classifier_choice": c.choice, "classifier_confidence": c.confidence, **c.meta})
         if c.choice == h.choice:
             confidence = min(1.0, 0.5 + (h.confidence + c.confidence) / 4)
-            return Decision(h.choice, f"cascade: agree {h.choice} (d={distance:.1f}) | {c.reason}", confidence, meta)
+            return Decision(
+                h.choice, f"cascade: agree {h.choice} (d={distance:.1f}) | {c.reason}", confidence, meta
+            )
         confidence = max(c.confidence - 0.1, 0.5)
         return Decision(
-            c.choice, f"cascade: classifier overrides {h.choice} (d={distance:.1f}) | {c.reason}", confidence, meta
+            c.choice,
+            f"cascade: classifier overrides {h.choice} (d={distance:.1f}) | {c.reason}",
+            confidence,
+            meta,
         )

@@ -28,7 +28,10 @@ async def classify(request: ChatRequest, context: CellContext) -> Decision:
         reply = await context.services.classify(text)
     except Exception as exc:  # any failure routes local: the call itself must not fail
         return Decision(
-            "local", f"classifier failed ({type(exc).__name__}) -> local", 0.3, {"classifier_error": str(exc)[:200]}
+            "local",
+            f"classifier failed ({type(exc).__name__}) -> local",
+            0.3,
+            {"classifier_error": str(exc)[:200]},
         )
     verdict = reply.strip().lstrip("*#` \n").upper()
     meta = {"classifier_reply": reply.strip()[:40]}

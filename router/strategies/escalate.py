@@ -27,7 +27,12 @@ class Escalate(StrategyBase):
         left = int(context.state.get("cloud_left", 0))
         if left > 0:
             context.state["cloud_left"] = left - 1
-            return Decision("cloud", f"escalate: sticky cloud ({left} of {self.k} left)", 1.0, {"cloud_left": left, "k": self.k})
+            return Decision(
+                "cloud",
+                f"escalate: sticky cloud ({left} of {self.k} left)",
+                1.0,
+                {"cloud_left": left, "k": self.k},
+            )
         return Decision("local", "escalate: local first", 0.5, {"cloud_left": 0, "k": self.k}, verify=True)
 
     def observe(self, outcome: CallOutcome, context: CellContext) -> None:

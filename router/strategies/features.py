@@ -88,7 +88,9 @@ def is_agent_call(messages: list[JSON], markers: Iterable[str] = AGENT_MARKERS) 
         role = msg.get("role")
         if role in ("tool", "function") or (role == "assistant" and msg.get("tool_calls")):
             return True
-    system = "\n".join(content_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
+    system = "\n".join(
+        content_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer")
+    )
     return any(marker in system for marker in markers)
 
 

@@ -98,7 +98,12 @@ class Heuristic(StrategyBase):
         score, facts = agent_score(request.messages)
         distance = abs(score - self.threshold)
         choice = "cloud" if score >= self.threshold else "local"
-        meta = {"path": "agent", "score": round(score, 3), "threshold": self.threshold, "distance": round(distance, 3)}
+        meta = {
+            "path": "agent",
+            "score": round(score, 3),
+            "threshold": self.threshold,
+            "distance": round(distance, 3),
+        }
         meta.update(facts)
         reason = f"heuristic[agent] score={score:.1f} {'>=' if choice == 'cloud' else '<'} {self.threshold:g}"
         return Decision(choice, reason, min(1.0, 0.5 + distance / 30), meta)

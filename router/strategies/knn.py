@@ -10,7 +10,6 @@ is retried on the next call instead of being cached as an empty corpus until res
 from __future__ import annotations
 
 import numpy as np
-
 from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
 from pytest_hybridarena.router.strategies.corpus import CORPUS
 from pytest_hybridarena.router.strategies.features import last_user_text
@@ -21,7 +20,9 @@ __all__ = ["EmbeddingKNN", "knn_vote"]
 MAX_CHARS = 4000
 
 
-def knn_vote(query: list[float], examples: list[list[float]], labels: list[str], k: int) -> tuple[str, float, dict[str, float]]:
+def knn_vote(
+    query: list[float], examples: list[list[float]], labels: list[str], k: int
+) -> tuple[str, float, dict[str, float]]:
     """(winner, confidence, weights) of a similarity-weighted vote of the k nearest examples."""
     matrix = np.asarray(examples, dtype=np.float64)
     q = np.asarray(query, dtype=np.float64)
@@ -52,9 +53,23 @@ class EmbeddingKNN(StrategyBase):
         try:
             vectors = await context.services.embed([*texts, query])
         except Exception as exc:  # any failure routes local: the call itself must not fail
-            return Decision("local", f"embedding failed ({type(exc).__name__}) -> local", 0.3, {"embed_error": str(exc)[:200]})
+            return Decision(
+                "local",
+                f"embedding failed ({type(exc).__name__}) -> local",
+                0.3,
+                {"embed_error": str(exc)[:200]},
+            )
         if vectors is None:
             return Decision("local", "no embedding backend -> local", 0.3, {"embedder": None})
         winner, confidence, weights = knn_vote(vectors[-1], vectors[:-1], labels, self.k)
-        meta = {"k": self.k, "weight_local": round(weights["local"], 4), "weight_cloud": round(weights["cloud"], 4)}
-        return Decision(winner, f"knn k={self.k}: cloud={weights['cloud']:.3f} local={weights['local']:.3f}", confidence, meta)
+        meta = {
+            "k": self.k,
+            "weight_local": round(weights["local"], 4),
+            "weight_cloud": round(weights["cloud"], 4),
+        }
+        return Decision(
+            winner,
+            f"knn k={self.k}: cloud={weights['cloud']:.3f} local={weights['local']:.3f}",
+            confidence,
+            meta,
+        )

@@ -36,7 +36,7 @@ def _prompt_text(messages: list[JSON]) -> str:
 
 
 def detect_phase(messages: list[JSON]) -> str | None:
-    """"architect", "editor", or None for anything else."""
+    """ "architect", "editor", or None for anything else."""
     text = _prompt_text(messages)
     if any(m in text for m in ARCHITECT_MARKERS):
         return "architect"

@@ -73,5 +73,7 @@ def make_strategy(spec: str) -> Strategy:
     name, params = parse_spec(spec)
     factory = _REGISTRY.get(name)
     if factory is None:
-        raise ValueError(f"unknown strategy {name!r} in {spec!r}; known strategies: {', '.join(sorted(_REGISTRY))}")
+        raise ValueError(
+            f"unknown strategy {name!r} in {spec!r}; known strategies: {', '.join(sorted(_REGISTRY))}"
+        )
     return factory(params)

@@ -41,9 +41,16 @@ class Rules(StrategyBase):
             triggers.append(f"code_blocks={blocks}")
         if cloud_kw:
             triggers.append(f"cloud_keywords={cloud_kw}")
-        meta = {"prompt_tokens_est": tokens, "code_blocks": blocks, "cloud_keywords": cloud_kw, "triggers": len(triggers)}
+        meta = {
+            "prompt_tokens_est": tokens,
+            "code_blocks": blocks,
+            "cloud_keywords": cloud_kw,
+            "triggers": len(triggers),
+        }
         if triggers:
-            return Decision("cloud", "rules: " + ", ".join(triggers), min(1.0, 0.5 + 0.15 * len(triggers)), meta)
+            return Decision(
+                "cloud", "rules: " + ", ".join(triggers), min(1.0, 0.5 + 0.15 * len(triggers)), meta
+            )
         local_kw = keyword_hits(text, "local")
         meta["local_keywords"] = local_kw
         if local_kw:

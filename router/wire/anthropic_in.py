@@ -17,9 +17,14 @@ from pytest_hybridarena.router.errors import ApiError
 from pytest_hybridarena.router.wire.openai import split_force
 from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Completion, Usage
 
-__all__ = ["EventEncoder", "STOP_FROM_FINISH", "parse_messages_request", "to_anthropic_message"]
+__all__ = ["STOP_FROM_FINISH", "EventEncoder", "parse_messages_request", "to_anthropic_message"]
 
-STOP_FROM_FINISH = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "content_filter": "refusal"}
+STOP_FROM_FINISH = {
+    "stop": "end_turn",
+    "length": "max_tokens",
+    "tool_calls": "tool_use",
+    "content_filter": "refusal",
+}
 
 
 def _bad(message: str) -> ApiError:
@@ -191,7 +196,12 @@ def to_anthropic_message(result: Completion, model: str) -> JSON:
         except ValueError:
             args = {"_arguments": fn.get("arguments")}
         content.append(
-            {"type": "tool_use", "id": call.get("id") or f"toolu_{secrets.token_hex(8)}", "name": fn.get("name", ""), "input": args}
+            {
+                "type": "tool_use",
+                "id": call.get("id") or f"toolu_{secrets.token_hex(8)}",
+                "name": fn.get("name", ""),
+                "input": args,
+            }
         )
     return {
         "id": f"msg_{secrets.token_hex(12)}",
@@ -206,7 +216,9 @@ def to_anthropic_message(result: Completion, model: str) -> JSON:
 
 
 def _event(kind: str, data: JSON) -> bytes:
-    return b"event: " + kind.encode() + b"\ndata: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
+    return (
+        b"event: " + kind.encode() + b"\ndata: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
+    )
 
 
 class EventEncoder:
@@ -245,7 +257,8 @@ class EventEncoder:
         self._block += 1
         self._open = block["type"]
         return out + _event(
-            "content_block_start", {"type": "content_block_start", "index": self._block, "content_block": block}
+            "content_block_start",
+            {"type": "content_block_start", "index": self._block, "content_block": block},
         )
 
     def feed(self, chunk: JSON) -> bytes:
@@ -260,7 +273,11 @@ class EventEncoder:
                     out += self._open_block({"type": "text", "text": ""})
                 out += _event(
                     "content_block_delta",
-                    {"type": "content_block_delta", "index": self._block, "delta": {"type": "text_delta", "text": text}},
+                    {
+                        "type": "content_block_delta",
+                        "index": self._block,
+                        "delta": {"type": "text_delta", "text": text},
+                    },
                 )
             for j, call in enumerate(delta.get("tool_calls") or []):
                 index = call.get("index", j)
@@ -290,6 +307,9 @@ class EventEncoder:
 
     def end(self, usage: Usage | None) -> bytes:
         out = (b"" if self._started else self._start()) + self._close()
-        delta = {"stop_reason": STOP_FROM_FINISH.get(self.finish or "stop", "end_turn"), "stop_sequence": None}
+        delta = {
+            "stop_reason": STOP_FROM_FINISH.get(self.finish or "stop", "end_turn"),
+            "stop_sequence": None,
+        }
         out += _event("message_delta", {"type": "message_delta", "delta": delta, "usage": _usage(usage)})
         return out + _event("message_stop", {"type": "message_stop"})

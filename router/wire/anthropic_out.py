@@ -16,8 +16,8 @@ from typing import Any
 from pytest_hybridarena.router.wire.shapes import JSON, Usage, content_text
 
 __all__ = [
-    "EventTranslator",
     "FINISH_FROM_STOP",
+    "EventTranslator",
     "from_anthropic_response",
     "to_anthropic_request",
     "usage_from_anthropic",
@@ -167,7 +167,10 @@ def from_anthropic_response(obj: JSON, model: str) -> JSON:
                 {
                     "id": block.get("id", ""),
                     "type": "function",
-                    "function": {"name": block.get("name", ""), "arguments": json.dumps(block.get("input", {}))},
+                    "function": {
+                        "name": block.get("name", ""),
+                        "arguments": json.dumps(block.get("input", {})),
+                    },
                 }
             )
     message: JSON = {"role": "assistant", "content": "".join(text) or (None if calls else "")}
@@ -180,7 +183,11 @@ def from_anthropic_response(obj: JSON, model: str) -> JSON:
         "created": int(time.time()),
         "model": obj.get("model") or model,
         "choices": [
-            {"index": 0, "message": message, "finish_reason": FINISH_FROM_STOP.get(obj.get("stop_reason") or "", "stop")}
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": FINISH_FROM_STOP.get(obj.get("stop_reason") or "", "stop"),
+            }
         ],
         "usage": usage.to_openai() if usage else None,
     }

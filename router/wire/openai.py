@@ -176,7 +176,8 @@ def assemble_chunks(chunks: list[JSON]) -> tuple[JSON, str | None]:
                 if not isinstance(call, dict):
                     continue
                 slot = calls.setdefault(
-                    call.get("index", j), {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
+                    call.get("index", j),
+                    {"id": None, "type": "function", "function": {"name": "", "arguments": ""}},
                 )
                 if call.get("id"):
                     slot["id"] = call["id"]

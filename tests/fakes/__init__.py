@@ -1,0 +1,1 @@
+"""Fake upstream model servers speaking the real wire formats, for the router's tests and bench."""

@@ -1,0 +1,87 @@
+"""The task folder contract: defaults, instruction sources, and errors that name file, field and value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_hybridarena.tasks import TaskError, load_task, task_sha
+
+
+def write_task(root: Path, toml: str, *, cls: str = "puzzles", name: str = "t1") -> Path:
+    folder = root / cls / name
+    (folder / "workspace").mkdir(parents=True)
+    (folder / "tests").mkdir()
+    (folder / "task.toml").write_text(toml)
+    return folder
+
+
+def test_defaults_come_from_the_folder(tmp_path: Path) -> None:
+    spec = load_task(write_task(tmp_path, 'instruction = "Do it."\n'))
+    assert (spec.id, spec.task_class, spec.title) == ("t1", "puzzles", "t1")
+    assert spec.key == "puzzles/t1"
+    assert spec.instruction == "Do it.\n"
+    assert (spec.timeout_s, spec.score_timeout_s, spec.tags, spec.score_command) == (300.0, 120.0, (), None)
+
+
+def test_fields_override_defaults(tmp_path: Path) -> None:
+    toml = (
+        'id = "x"\nclass = "hard"\ntitle = "T"\ntags = ["demo", "slow"]\ntimeout_s = 30\n'
+        'instruction = "I"\n[score]\ntimeout_s = 5\ncommand = ["{python}", "-m", "pytest", "--junitxml={junit}"]\n'
+    )
+    spec = load_task(write_task(tmp_path, toml))
+    assert (spec.id, spec.task_class, spec.title, spec.tags) == ("x", "hard", "T", ("demo", "slow"))
+    assert (spec.timeout_s, spec.score_timeout_s) == (30.0, 5.0)
+    assert spec.score_command == ("{python}", "-m", "pytest", "--junitxml={junit}")
+
+
+def test_instruction_can_come_from_a_file(tmp_path: Path) -> None:
+    folder = write_task(tmp_path, 'instruction_file = "TASK.md"\n')
+    (folder / "TASK.md").write_text("From a file.\n")
+    assert load_task(folder).instruction == "From a file.\n"
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ("title = \n", "not valid TOML"),
+        ('instruction = "x"\ntimeout_s = 0\n', "field 'timeout_s' = 0: must be a positive number"),
+        ('instruction = "x"\ntimeout_s = "slow"\n', "field 'timeout_s' = 'slow'"),
+        ('instruction = "x"\ntimeout_s = true\n', "field 'timeout_s' = True"),
+        ('instruction = "x"\ntags = "demo"\n', "field 'tags' = 'demo': must be a list"),
+        ('instruction = "x"\ntags = ["has space"]\n', "field 'tags' = 'has space'"),
+        ('instruction = "x"\ntimout_s = 3\n', "field 'timout_s' = 3: unknown field"),
+        ('instruction = "  "\n', "field 'instruction' = '  ': the task needs a non-empty instruction"),
+        ("title = 'no instruction'\n", "field 'instruction' = None"),
+        ('instruction = "x"\ninstruction_file = "a.md"\n', "not both"),
+        ('instruction_file = "../escape.md"\n', "must be a file name inside the task folder"),
+        ('instruction_file = "missing.md"\n', "field 'instruction_file' = 'missing.md': cannot be read"),
+        ('instruction = "x"\nid = "has/slash"\n', "field 'id' = 'has/slash'"),
+        ('instruction = "x"\n[score]\ncommand = "pytest"\n', "field 'score.command' = 'pytest'"),
+        ('instruction = "x"\n[score]\nretries = 2\n', "field 'score.retries' = 2: unknown"),
+    ],
+)
+def test_errors_name_the_file_the_field_and_the_value(tmp_path: Path, toml: str, fragment: str) -> None:
+    folder = write_task(tmp_path, toml)
+    with pytest.raises(TaskError) as excinfo:
+        load_task(folder)
+    assert str(folder / "task.toml") in str(excinfo.value)
+    assert fragment in str(excinfo.value)
+
+
+def test_missing_tests_folder_is_an_error(tmp_path: Path) -> None:
+    folder = write_task(tmp_path, 'instruction = "x"\n')
+    (folder / "tests").rmdir()
+    with pytest.raises(TaskError, match="missing folder tests/"):
+        load_task(folder)
+
+
+def test_task_sha_changes_with_content_and_ignores_bytecode(tmp_path: Path) -> None:
+    folder = write_task(tmp_path, 'instruction = "x"\n')
+    before = task_sha(folder)
+    (folder / "workspace" / "__pycache__").mkdir()
+    (folder / "workspace" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0")
+    assert task_sha(folder) == before
+    (folder / "tests" / "test_a.py").write_text("def test(): pass\n")
+    assert task_sha(folder) != before
