@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ArenaItem", "CellOutcome", "TaskDirectory", "TaskFile", "cell_key", "spec_key"]
 
+# pytest-timeout's limit on an item = agent budget + scoring budget + this grace.
+LAST_RESORT_GRACE_S = 10.0
+
 cell_key = pytest.StashKey[Cell]()
 spec_key = pytest.StashKey[TaskSpec]()
 _registered_markers_key = pytest.StashKey[set[str]]()
@@ -67,7 +70,7 @@ class TaskFile(pytest.File):
                 item.add_marker(name)
             if timeout_plugin:
                 # Last resort only: the agent and the suite have their own budgets inside this one.
-                item.add_marker(pytest.mark.timeout(spec.timeout_s + spec.score_timeout_s + 60))
+                item.add_marker(pytest.mark.timeout(spec.timeout_s + spec.score_timeout_s + LAST_RESORT_GRACE_S))
             yield item
 
 

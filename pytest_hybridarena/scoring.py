@@ -104,16 +104,13 @@ def score_workspace(
     else:
         argv = [python if a == "{python}" else a.replace("{junit}", JUNIT_NAME) for a in spec.score_command]
     env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONHASHSEED": "0"}
-    result = sandbox.run(argv, cwd=score_dir, timeout_s=spec.score_timeout_s, env=_with_base_env(env))
+    # The process sandbox inherits the host environment (scrubbed); a container keeps its own
+    # PATH and gets only our variables.
+    env = env if sandbox.name == "docker" else {**os.environ, **env}
+    result = sandbox.run(argv, cwd=score_dir, timeout_s=spec.score_timeout_s, env=env)
     if log_dir is not None:
         (log_dir / "score.log").write_text(_score_log(argv, result), encoding="utf-8")
     return _interpret(spec, score_dir / JUNIT_NAME, result)
-
-
-def _with_base_env(extra: dict[str, str]) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(extra)
-    return env
 
 
 def _score_log(argv: list[str], result: SandboxResult) -> str:

@@ -254,7 +254,7 @@ async def not_found(request: web.Request) -> web.Response:
 
 
 def routes(default_cell: bool) -> list[web.AbstractRouteDef]:
-    table = [
+    table: list[web.AbstractRouteDef] = [
         web.get("/healthz", healthz),
         web.post("/cell/{cell}/v1/chat/completions", chat_completions),
         web.post("/cell/{cell}/v1/messages", messages),

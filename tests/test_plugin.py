@@ -211,6 +211,22 @@ class Slow:
     def available(self): return True, ""
     def run(self, request): return AgentResult("timeout", error="budget used up")
 
+class Sleeper:
+    """Ignores its budget: only pytest-timeout's last resort can stop it."""
+    name = "sleeper"; uses_llm = False
+    def available(self): return True, ""
+    def run(self, request):
+        import time
+        time.sleep(120)
+
+class Exiter:
+    """Kills its own process: under xdist, the worker dies mid-cell."""
+    name = "exiter"; uses_llm = False
+    def available(self): return True, ""
+    def run(self, request):
+        import os
+        os._exit(3)
+
 class Missing:
     name = "missing"; uses_llm = False
     def available(self): return False, "pip install missing-agent"
@@ -237,10 +253,11 @@ class Cheat:
         return AgentResult("ok")
 
 def pytest_arena_make_agent(name, params, config):
-    return {"crash": Crash, "slow": Slow, "missing": Missing, "cheat": Cheat}.get(name, lambda: None)()
+    agents = {"crash": Crash, "slow": Slow, "missing": Missing, "cheat": Cheat, "sleeper": Sleeper, "exiter": Exiter}
+    return agents.get(name, lambda: None)()
 
 def pytest_arena_agent_names(config):
-    return ["crash", "slow", "missing", "cheat"]
+    return ["crash", "slow", "missing", "cheat", "sleeper", "exiter"]
 
 def pytest_arena_update_row(row, item):
     row["extra"] = {"from_hook": item.name}
@@ -359,3 +376,31 @@ def test_collect_only_writes_nothing(pytester: pytest.Pytester, make_task: MakeT
     make_task("add")
     pytester.runpytest("bench_tasks", "--co")
     assert not list(Path(pytester.path).glob("reports/*/results.jsonl"))
+
+
+def test_pytest_timeout_is_the_last_resort_and_makes_a_timeout_row(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    pytest.importorskip("pytest_timeout")
+    make_task("add", toml='timeout_s = 0.5\ninstruction = "x"\n[score]\ntimeout_s = 0.5\n')
+    pytester.makeconftest(AGENTS_CONFTEST)
+    result = pytester.runpytest_subprocess("bench_tasks", "--arena-agents=sleeper", "-o", "timeout_method=signal")
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "timeout"
+    assert row["error"]["kind"] == "pytest-timeout"
+    result.stdout.fnmatch_lines(["*1 timeout*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_worker_crash_becomes_an_error_row_and_the_sweep_goes_on(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    pytest.importorskip("xdist")
+    make_task("add")
+    pytester.makeconftest(AGENTS_CONFTEST)
+    result = pytester.runpytest_subprocess("bench_tasks", "-n", "2", "--arena-agents=exiter,oracle")
+    rows = {r["cell"]["agent"]: r for r in rows_of(pytester)}
+    assert rows["exiter"]["outcome"] == "error"
+    assert rows["exiter"]["error"]["kind"] == "worker-crash"
+    assert rows["oracle"]["outcome"] == "pass"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

@@ -28,7 +28,8 @@ def test_defaults_come_from_the_folder(tmp_path: Path) -> None:
 def test_fields_override_defaults(tmp_path: Path) -> None:
     toml = (
         'id = "x"\nclass = "hard"\ntitle = "T"\ntags = ["demo", "slow"]\ntimeout_s = 30\n'
-        'instruction = "I"\n[score]\ntimeout_s = 5\ncommand = ["{python}", "-m", "pytest", "--junitxml={junit}"]\n'
+        'instruction = "I"\n[score]\ntimeout_s = 5\n'
+        'command = ["{python}", "-m", "pytest", "--junitxml={junit}"]\n'
     )
     spec = load_task(write_task(tmp_path, toml))
     assert (spec.id, spec.task_class, spec.title, spec.tags) == ("x", "hard", "T", ("demo", "slow"))

@@ -21,7 +21,7 @@ from pytest_hybridarena.router.strategies.features import (
     keyword_hits,
     last_user_text,
 )
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, content_text
+from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Side, content_text
 
 __all__ = ["LEGACY_THRESHOLD", "Heuristic", "agent_score", "legacy_decision"]
 
@@ -38,7 +38,7 @@ def legacy_decision(request: ChatRequest, threshold: float = LEGACY_THRESHOLD) -
     many_tools = len(request.tools) >= 25
     score = min(20.0, tokens / 80) + 6 * blocks + 14 * cloud_kw - 18 * local_kw + (6 if many_tools else 0)
     distance = abs(score - threshold)
-    choice = "cloud" if score >= threshold else "local"
+    choice: Side = "cloud" if score >= threshold else "local"
     meta = {
         "path": "legacy",
         "score": round(score, 3),
@@ -97,7 +97,7 @@ class Heuristic(StrategyBase):
             return decision
         score, facts = agent_score(request.messages)
         distance = abs(score - self.threshold)
-        choice = "cloud" if score >= self.threshold else "local"
+        choice: Side = "cloud" if score >= self.threshold else "local"
         meta = {
             "path": "agent",
             "score": round(score, 3),

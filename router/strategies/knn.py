@@ -13,7 +13,7 @@ import numpy as np
 from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
 from pytest_hybridarena.router.strategies.corpus import CORPUS
 from pytest_hybridarena.router.strategies.features import last_user_text
-from pytest_hybridarena.router.wire.shapes import ChatRequest
+from pytest_hybridarena.router.wire.shapes import ChatRequest, Side
 
 __all__ = ["EmbeddingKNN", "knn_vote"]
 
@@ -22,7 +22,7 @@ MAX_CHARS = 4000
 
 def knn_vote(
     query: list[float], examples: list[list[float]], labels: list[str], k: int
-) -> tuple[str, float, dict[str, float]]:
+) -> tuple[Side, float, dict[str, float]]:
     """(winner, confidence, weights) of a similarity-weighted vote of the k nearest examples."""
     matrix = np.asarray(examples, dtype=np.float64)
     q = np.asarray(query, dtype=np.float64)
@@ -32,7 +32,7 @@ def knn_vote(
     weights = {"local": 0.0, "cloud": 0.0}
     for i in top:
         weights[labels[int(i)]] += float(sims[int(i)])
-    winner = "cloud" if weights["cloud"] > weights["local"] else "local"
+    winner: Side = "cloud" if weights["cloud"] > weights["local"] else "local"
     total = weights["cloud"] + weights["local"]
     confidence = weights[winner] / total if total > 0 else 0.5
     return winner, confidence, weights

@@ -234,7 +234,7 @@ class EventEncoder:
 
     def _start(self) -> bytes:
         self._started = True
-        message = {
+        message: JSON = {
             "id": f"msg_{secrets.token_hex(12)}",
             "type": "message",
             "role": "assistant",

@@ -172,6 +172,7 @@ async def test_key_env_key_is_sent_upstream_and_never_logged(make_arena, monkeyp
         root + "/v1/chat/completions", json=chat(), headers={"Authorization": "Bearer agent"}
     )
     assert arena.up.cloud.headers[-1]["Authorization"] == "Bearer sk-test-123"
+    assert arena.records(), "flushes the log"
     assert "sk-test-123" not in arena.decisions.read_text()
 
 
@@ -202,7 +203,8 @@ async def test_decision_record_has_the_contract_fields(arena: Arena) -> None:
     await arena.client.post(root + "/v1/chat/completions", json=chat("rename x to y"))
     (rec,) = arena.records()
     fields = "cell call_index strategy choice reason confidence backend backend_model prompt_tokens"
-    fields += " completion_tokens cached_tokens latency_ms ttft_ms status error meta model_echoed overhead_ms run_id"
+    fields += " completion_tokens cached_tokens latency_ms ttft_ms status error meta"
+    fields += " model_echoed overhead_ms run_id"
     for field in fields.split():
         assert field in rec, field
     assert rec["cell"] == "cls/task[a-heuristic-s1]"
