@@ -29,4 +29,4 @@ validate: venv
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy
+	$(PY) tools/typecheck.py

@@ -32,7 +32,13 @@ ANSWER = json.dumps(
         "object": "chat.completion",
         "created": 1,
         "model": "gpt-5.5-2026-04-23",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": "def f():\n    return 1\n"}, "finish_reason": "stop"}],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "def f():\n    return 1\n"},
+                "finish_reason": "stop",
+            }
+        ],
         "usage": {"prompt_tokens": 120, "completion_tokens": 12, "total_tokens": 132},
     }
 ).encode()
@@ -102,6 +108,8 @@ def run_router(upstream_port: int, strategy: str, decisions: str, ready: Any, st
         cloud=f"openai:gpt-5.5@http://127.0.0.1:{upstream_port}/v1",
         decisions_path=Path(decisions),
         run_id="bench",
+        max_calls_per_cell=10**9,  # the bench is a "looping agent" by design
+        max_cell_request_bytes=10**15,
     )
     server = RouterServer(cfg).start()
     cell = server.open_cell("bench/overhead[bench]", strategy, 0)
@@ -173,7 +181,9 @@ async def _drive(url: str, concurrency: int, seconds: float, stream: bool) -> di
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--strategy", default="always-cloud")
     parser.add_argument("--json", type=Path, default=None)
@@ -187,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         up.start()
         port = ready.get(timeout=30)
         rt = ctx.Process(
-            target=run_router, args=(port, args.strategy, str(Path(tmp) / "d.jsonl"), ready, stop), daemon=True
+            target=run_router,
+            args=(port, args.strategy, str(Path(tmp) / "d.jsonl"), ready, stop),
+            daemon=True,
         )
         rt.start()
         cell_url = ready.get(timeout=60)
@@ -200,15 +212,25 @@ def main(argv: list[str] | None = None) -> int:
                         name = f"{'stream' if stream else 'json'}-c{conc}-{target}"
                         results[name] = asyncio.run(_drive(url, conc, args.seconds, stream))
                         r = results[name]
-                        print(f"{name:22s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms", flush=True)
+                        print(
+                            f"{name:22s} {r['rps']:8.0f} req/s  "
+                            f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms",
+                            flush=True,
+                        )
         finally:
             stop.set()
             rt.join(30)
             up.join(30)
 
     print()
-    print(f"host: {platform.platform()}, {mp.cpu_count()} CPUs, Python {platform.python_version()}, strategy {args.strategy}")
-    print("| mode | conc | direct req/s | router req/s | ratio | direct p50 ms | router p50 ms | added p50 ms | router p99 ms | added TTFT p50 ms | overhead header p50 ms |")
+    print(
+        f"host: {platform.platform()}, {mp.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, strategy {args.strategy}"
+    )
+    print(
+        "| mode | conc | direct req/s | router req/s | ratio | direct p50 ms | router p50 ms | added p50 ms "
+        "| router p99 ms | added TTFT p50 ms | overhead header p50 ms |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     summary = {}
     for stream in (False, True):
@@ -222,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"| {mode} | {conc} | {d['rps']:.0f} | {r['rps']:.0f} | {ratio:.0%} | {d['p50_ms']:.2f} | "
                 f"{r['p50_ms']:.2f} | {added:.2f} | {r['p99_ms']:.2f} | "
-                f"{'' if ttft is None else f'{ttft:.2f}'} | {r['router_overhead_header_p50_ms'] or float('nan'):.3f} |"
+                f"{'' if ttft is None else f'{ttft:.2f}'} | "
+                f"{r['router_overhead_header_p50_ms'] or float('nan'):.3f} |"
             )
     if args.json:
         args.json.write_text(json.dumps({"results": results, "summary": summary}, indent=2))

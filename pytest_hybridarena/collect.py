@@ -151,7 +151,7 @@ class ArenaItem(pytest.Function):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, 0, f"arena: {self.cell.key}"
 
-    def repr_failure(  # type: ignore[override]
+    def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | TerminalRepr:
         if isinstance(excinfo.value, CellOutcome):
