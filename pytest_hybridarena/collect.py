@@ -70,7 +70,8 @@ class TaskFile(pytest.File):
                 item.add_marker(name)
             if timeout_plugin:
                 # Last resort only: the agent and the suite have their own budgets inside this one.
-                item.add_marker(pytest.mark.timeout(spec.timeout_s + spec.score_timeout_s + LAST_RESORT_GRACE_S))
+                limit = spec.timeout_s + spec.score_timeout_s + LAST_RESORT_GRACE_S
+                item.add_marker(pytest.mark.timeout(limit))
             yield item
 
 

@@ -34,7 +34,7 @@ def main() -> int:
             else:
                 target.symlink_to(ROOT / folder)
         return subprocess.call(
-            [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "-p", "pytest_hybridarena"],
+            [sys.executable, "-m", "mypy", "--strict", "--python-version=3.11", "-p", "pytest_hybridarena"],
             cwd=tmp,
             env={"MYPYPATH": tmp, "PATH": "/usr/bin:/bin"},
         )
