@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_hybridarena.router.specs import parse_spec
+
 __all__ = [
     "Cell",
     "cell_id",
@@ -102,22 +104,6 @@ def plan_cells(
         for strategy in set(strategies)
         for seed in set(seeds)
     )
-
-
-def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
-    """Split ``name@key=value;key2=value2`` into the name and its parameters.
-
-    Parameters are separated by ``;`` because ``,`` already separates specs on the command line.
-    """
-    name, _, rest = spec.partition("@")
-    params: dict[str, str] = {}
-    if rest:
-        for part in rest.split(";"):
-            key, eq, value = part.partition("=")
-            if not eq or not key.strip():
-                raise ValueError(f"{spec!r}: parameter {part!r} is not key=value")
-            params[key.strip()] = value.strip()
-    return name.strip(), params
 
 
 def spec_base(spec: str) -> str:

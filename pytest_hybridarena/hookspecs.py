@@ -51,13 +51,26 @@ def pytest_arena_agent_names(config: pytest.Config) -> list[str]:  # type: ignor
     """
 
 
-def pytest_arena_strategy_names(config: pytest.Config) -> list[str]:  # type: ignore[empty-body]
-    """Return routing strategy names this plugin adds (so ``--arena-strategies`` accepts them).
+def pytest_arena_add_strategies(config: pytest.Config) -> dict[str, Any]:  # type: ignore[empty-body]
+    """Return routing strategies to add, as ``{name: factory}``; ``factory(params)`` makes one
+    strategy object per cell (``params`` from the spec: ``mine@bias=2`` → ``{"bias": "2"}``).
 
-    Example::
+    A strategy has ``decide(request, context) -> Decision``; see ``docs/strategies.md``. Example::
 
-        def pytest_arena_strategy_names(config):
-            return ["my-router"]
+        from pytest_hybridarena.router.strategies.base import Decision, StrategyBase
+
+        class LongGoesCloud(StrategyBase):
+            name = "long-cloud"
+            allowed = frozenset({"chars"})
+
+            async def decide(self, request, context):
+                limit = self.integer("chars", 8000)
+                size = sum(len(str(m.get("content", ""))) for m in request.messages)
+                choice = "cloud" if size > limit else "local"
+                return Decision(choice, f"{size} chars vs {limit}", 1.0, {"chars": size})
+
+        def pytest_arena_add_strategies(config):
+            return {"long-cloud": LongGoesCloud}
     """
 
 

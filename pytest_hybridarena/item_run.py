@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pytest_hybridarena.agents.base import AgentEndpoint
 from pytest_hybridarena.collect import ArenaItem, CellOutcome
+from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.rows import Row
 from pytest_hybridarena.runner import CellContext, CellRun, error_row, run_cell
 from pytest_hybridarena.state import ArenaState, state_key
@@ -41,8 +44,25 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
         if not ok:
             attach_row(item, error_row(ctx, "unavailable", reason, outcome="skipped"))
             pytest.skip(reason)
+    endpoint, usage = None, None
+    if agent.uses_llm:
+        try:
+            router: RouterServer = request.getfixturevalue("arena_router")
+            handle = router.open_cell(cell.key, cell.strategy, cell.seed)
+        except Exception as exc:  # a router that cannot start costs its cells, not the session
+            row = error_row(ctx, "router", f"{type(exc).__name__}: {exc}")
+            attach_row(item, row)
+            raise CellOutcome(
+                "error", f"ERROR {cell.key}: the router could not serve this cell: {exc}"
+            ) from None
+        endpoint = AgentEndpoint(handle.base_url, handle.anthropic_base_url)
+        decisions = os.path.relpath(state.router_config().decisions_path or state.run_dir, state.run_dir)
+
+        def usage() -> dict[str, Any]:
+            return {**router.close_cell(handle.id), "decisions_ref": f"{decisions}#cell={cell.key}"}
+
     try:
-        run = run_cell(ctx, agent, state.sandbox)
+        run = run_cell(ctx, agent, state.sandbox, endpoint, usage)
     except pytest.fail.Exception as exc:
         # pytest-timeout (signal method) raises Failed("Timeout ...") wherever the cell was; the
         # agent's own process group is already killed by its ``finally``.

@@ -7,6 +7,7 @@ The logic lives in plain modules: tasks (the folder contract), cells (the plan a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,10 @@ import pytest
 
 from pytest_hybridarena import hookspecs
 from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
-from pytest_hybridarena.cells import spec_base
 from pytest_hybridarena.collect import TaskDirectory, TaskFile, register_static_markers
 from pytest_hybridarena.reporter import ArenaReporter, row_of
+from pytest_hybridarena.router.server import RouterServer
+from pytest_hybridarena.router.strategies.registry import make_strategy, register_strategy
 from pytest_hybridarena.rows import now_iso
 from pytest_hybridarena.settings import ArenaSettings, add_options, resolve_settings
 from pytest_hybridarena.state import ArenaState, make_agent, new_run_id, state_key
@@ -27,19 +29,6 @@ __all__ = ["settings_key"]
 
 settings_key = pytest.StashKey[ArenaSettings]()
 _task_collect_errors_key = pytest.StashKey[list[int]]()  # [task errors, other errors]
-
-# Routing strategies known before the router exists; the router package extends this list.
-BUILTIN_STRATEGIES = (
-    "always-local",
-    "always-cloud",
-    "rules",
-    "heuristic",
-    "llm-classifier",
-    "embedding-knn",
-    "cascade",
-    "phase-aware",
-    "escalate",
-)
 
 
 def _plugin_version() -> str:
@@ -86,15 +75,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def _check_names(config: pytest.Config, settings: ArenaSettings) -> None:
     for spec in settings.agents:
         make_agent(config, spec)  # raises UsageError naming the known agents
-    known = set(BUILTIN_STRATEGIES)
-    for names in config.hook.pytest_arena_strategy_names(config=config):
-        known.update(names)
+    for added in config.hook.pytest_arena_add_strategies(config=config):
+        for name, factory in added.items():
+            register_strategy(name, factory, replace=True)
     for spec in settings.strategies:
-        if spec_base(spec) not in known:
-            raise pytest.UsageError(
-                f"--arena-strategies: unknown strategy {spec_base(spec)!r}; "
-                f"known strategies: {', '.join(sorted(known))}"
-            )
+        try:
+            make_strategy(spec)  # validates the name and its parameters
+        except ValueError as exc:
+            raise pytest.UsageError(f"--arena-strategies: {exc}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -104,8 +92,29 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
         f"hybridarena: run {state.run_id}{mode}; agents={','.join(settings.agents)} "
         f"strategies={','.join(settings.strategies)} seeds={','.join(map(str, settings.seeds))} "
-        f"sandbox={settings.sandbox}"
+        f"sandbox={settings.sandbox}",
+        f"hybridarena: local={settings.local} cloud={settings.cloud}{_stand_in_note(settings)}",
     ]
+
+
+def _stand_in_note(settings: ArenaSettings) -> str:
+    if settings.cloud.startswith("embedded:"):
+        return " (an embedded stand-in for a frontier cloud model)"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def arena_router(request: pytest.FixtureRequest) -> Iterator[RouterServer]:
+    """The session's router: one per process (per xdist worker), on its own loop and thread.
+
+    Started on first use by a cell whose agent calls an LLM; stopped at session end.
+    """
+    state = request.config.stash[state_key]
+    server = RouterServer(state.router_config()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -170,6 +179,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "strategies": settings.strategies,
             "seeds": settings.seeds,
             "sandbox": settings.sandbox,
+            "local": settings.local,
+            "cloud": settings.cloud,
             "validate": settings.validate,
         },
         "config_sha": state.config_sha,

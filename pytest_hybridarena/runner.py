@@ -155,17 +155,29 @@ def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tup
 
 
 def _with_usage(row: Row, usage: dict[str, Any]) -> Row:
-    """Fold the router's per-cell totals into the row (keys absent from ``usage`` keep their zeros)."""
+    """Fold the router's per-cell totals into the row.
+
+    An agent that failed while the router recorded backend errors on its cell failed *because of*
+    the backend (a dead local server, a 5xx from the cloud): the error kind says so.
+    """
     calls = usage.get("calls") or {}
     tokens = usage.get("tokens") or {}
     models = usage.get("models") or {}
-    return row.replace(
-        calls={k: int(calls.get(k, row.calls.get(k, 0))) for k in ("total", "local", "cloud")},
-        tokens={k: int(tokens.get(k, v)) for k, v in row.tokens.items()},
-        models={
-            "local": models.get("local", row.models.get("local")),
-            "cloud": models.get("cloud", row.models.get("cloud")),
+    errors = usage.get("errors") or []
+    row = row.replace(
+        calls={k: int(calls.get(k, 0)) for k in ("total", "local", "cloud", "errors", "escalated")},
+        tokens={
+            **{k: int(tokens.get(k, 0)) for k in row.tokens},
+            "estimated": bool(tokens.get("estimated", False)),
         },
-        cost_usd={"scenario": usage.get("cost_scenario"), "value": usage.get("cost_usd")},
+        models={"local": models.get("local"), "cloud": models.get("cloud")},
+        cost_usd={"scenario": usage.get("cost_scenario", "list-price"), "value": usage.get("cost_usd")},
         decisions_ref=usage.get("decisions_ref", row.decisions_ref),
     )
+    if row.outcome == "error" and row.error and row.error["kind"] == "agent" and errors:
+        first = errors[0]
+        message = (
+            f"{first.get('kind', 'backend')}: {first.get('message', '')} (agent: {row.error['message']})"
+        )
+        row = row.replace(error={"kind": "backend", "message": message[-2000:]})
+    return row

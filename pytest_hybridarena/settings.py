@@ -48,6 +48,17 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("seeds", "Comma-separated integer seeds; each is a replicate of every cell.", "42"),
     Option("sandbox", "Where acceptance suites run: process (default) or docker.", "process"),
+    Option(
+        "local",
+        "Backend spec of the local model: scheme:model[@base-url][;k=v], scheme one of "
+        "embedded, openai, ollama, anthropic.",
+        "embedded:qwen2.5-coder-0.5b",
+    ),
+    Option(
+        "cloud",
+        "Backend spec of the cloud model (keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY or key_env=).",
+        "embedded:qwen2.5-coder-1.5b",
+    ),
     Option("out", "Path of the JSONL results file (default: reports/<run-id>/results.jsonl).", None),
     Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
@@ -60,13 +71,15 @@ class ArenaSettings:
     strategies: tuple[str, ...]
     seeds: tuple[int, ...]
     sandbox: str
+    local: str
+    cloud: str
     out: str | None
     fail_under: float | None
     validate: bool
 
     def result_relevant(self) -> dict[str, Any]:
         """The part of the settings that changes what a cell measures (hashed into ``config_sha``)."""
-        return {"sandbox": self.sandbox}
+        return {"sandbox": self.sandbox, "local": self.local, "cloud": self.cloud}
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -136,6 +149,22 @@ def parse_percent(value: str | None, source: str) -> float | None:
     return number
 
 
+def parse_backend(value: str, source: str) -> str:
+    from pytest_hybridarena.router.backends.registry import known_backends
+    from pytest_hybridarena.router.specs import parse_backend_spec
+
+    try:
+        spec = parse_backend_spec(str(value))
+    except ValueError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+    if spec.scheme not in known_backends():
+        raise pytest.UsageError(
+            f"{source}: backend spec {value!r} has unknown scheme {spec.scheme!r}; "
+            f"known: {', '.join(known_backends())}"
+        )
+    return str(value)
+
+
 def _get(config: pytest.Config, name: str, parse: Callable[[Any, str], T]) -> T:
     opt = next(o for o in OPTIONS if o.name == name)
     value, source = _raw(config, opt)
@@ -155,6 +184,8 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         strategies=tuple(sorted(strategies)),
         seeds=seeds,
         sandbox=_get(config, "sandbox", parse_choice(("process", "docker"))),
+        local=_get(config, "local", parse_backend),
+        cloud=_get(config, "cloud", parse_backend),
         out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
         fail_under=_get(config, "fail-under", parse_percent),
         validate=validate,

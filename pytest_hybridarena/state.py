@@ -4,6 +4,7 @@ agents and sandbox built once per process (per xdist worker)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import pytest
 
 from pytest_hybridarena.agents.base import Agent
 from pytest_hybridarena.cells import parse_spec
+from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.rows import config_sha
 from pytest_hybridarena.sandbox import Sandbox, make_sandbox
 from pytest_hybridarena.settings import ArenaSettings
@@ -56,6 +58,16 @@ class ArenaState:
     _agents: dict[str, Agent] = field(default_factory=dict)
     _sandbox: Sandbox | None = None
     _sandbox_ok: tuple[bool, str] | None = None
+
+    def router_config(self) -> RouterConfig:
+        """Router settings for this process; decisions go to one log file per worker."""
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        return RouterConfig(
+            local=self.settings.local,
+            cloud=self.settings.cloud,
+            decisions_path=self.run_dir / "decisions" / f"{worker}.jsonl",
+            run_id=self.run_id,
+        )
 
     @property
     def config_sha(self) -> str:

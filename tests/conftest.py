@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+
+from tests.fakes.openai_fake import make_app
+from tests.fakes.script import Recorder
 
 pytest_plugins = ["pytester"]
 
@@ -72,3 +79,35 @@ def make_task(pytester: pytest.Pytester) -> MakeTask:
         return root
 
     return make
+
+
+@dataclass
+class FakeUpstream:
+    """A fake OpenAI-compatible model server (tests/fakes/openai_fake.py) on loopback, in a thread."""
+
+    base_url: str
+    recorder: Recorder
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeUpstream]:
+    recorder = Recorder()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="fake-openai", daemon=True)
+    thread.start()
+
+    async def start() -> tuple[web.AppRunner, int]:
+        runner = web.AppRunner(make_app(recorder))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return runner, site.port
+
+    runner, port = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
+    try:
+        yield FakeUpstream(f"http://127.0.0.1:{port}/v1", recorder)
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

@@ -53,7 +53,7 @@ def test_parse_cell_id_inverts_cell_id(agent: str, strategy: str, seed: int) -> 
 def test_parse_spec() -> None:
     assert parse_spec("cascade") == ("cascade", {})
     assert parse_spec("cascade@threshold=10;k=2") == ("cascade", {"threshold": "10", "k": "2"})
-    with pytest.raises(ValueError, match="not key=value"):
+    with pytest.raises(ValueError, match="must look like key=value"):
         parse_spec("cascade@threshold")
 
 

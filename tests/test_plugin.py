@@ -168,7 +168,7 @@ def test_validate_reports_a_task_whose_nop_passes(pytester: pytest.Pytester, mak
     ("args", "message"),
     [
         (["--arena-agents=oracle,wizard"], "*unknown agent 'wizard'; known agents: nop, oracle*"),
-        (["--arena-strategies=telepathy"], "*unknown strategy 'telepathy'; known strategies: *always-cloud*"),
+        (["--arena-strategies=telepathy"], "*unknown strategy 'telepathy'*known strategies: *always-cloud*"),
         (["--arena-seeds=1,x"], "*--arena-seeds: seed 'x' is not an integer*"),
         (["--arena-sandbox=vm"], "*--arena-sandbox: 'vm' is not one of process, docker*"),
         (["--arena-fail-under=150"], "*--arena-fail-under: '150' must be between 0 and 100*"),
@@ -253,7 +253,8 @@ class Cheat:
         return AgentResult("ok")
 
 def pytest_arena_make_agent(name, params, config):
-    agents = {"crash": Crash, "slow": Slow, "missing": Missing, "cheat": Cheat, "sleeper": Sleeper, "exiter": Exiter}
+    agents = {"crash": Crash, "slow": Slow, "missing": Missing, "cheat": Cheat,
+              "sleeper": Sleeper, "exiter": Exiter}
     return agents.get(name, lambda: None)()
 
 def pytest_arena_agent_names(config):
@@ -384,7 +385,9 @@ def test_pytest_timeout_is_the_last_resort_and_makes_a_timeout_row(
     pytest.importorskip("pytest_timeout")
     make_task("add", toml='timeout_s = 0.5\ninstruction = "x"\n[score]\ntimeout_s = 0.5\n')
     pytester.makeconftest(AGENTS_CONFTEST)
-    result = pytester.runpytest_subprocess("bench_tasks", "--arena-agents=sleeper", "-o", "timeout_method=signal")
+    result = pytester.runpytest_subprocess(
+        "bench_tasks", "--arena-agents=sleeper", "-o", "timeout_method=signal"
+    )
     [row] = rows_of(pytester)
     assert row["outcome"] == "timeout"
     assert row["error"]["kind"] == "pytest-timeout"

@@ -51,3 +51,11 @@ def _ensure_builtins() -> None:
     _FACTORIES.setdefault("openai", OpenAIBackend)
     _FACTORIES.setdefault("ollama", OllamaBackend)
     _FACTORIES.setdefault("anthropic", AnthropicBackend)
+    _FACTORIES.setdefault("embedded", _embedded)
+
+
+def _embedded(spec: BackendSpec, options: BackendOptions) -> Backend:
+    """llama.cpp in-process; imported on first use so llama-cpp-python stays optional."""
+    from pytest_hybridarena.router.backends.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(spec, options)

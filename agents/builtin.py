@@ -1,0 +1,377 @@
+"""``builtin``: a small, transparent coding agent that needs nothing but the cell's endpoint.
+
+One round = show the model the instruction and the workspace, parse the edit blocks in its reply,
+apply them (``builtin_edits``). With ``rounds=N`` it then runs the checks the task *exposes* —
+the workspace's own visible tests, else a compile/import check of the changed modules — and sends
+the failures back, up to N rounds in all; it never sees the hidden acceptance suite. Every prompt,
+reply, edit and check is appended to ``builtin.md`` in the cell's log folder as it happens, so a
+run stopped from outside still leaves its story behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult
+from pytest_hybridarena.agents.builtin_context import (
+    SKIP_DIRS,
+    build_context,
+    named_files,
+    render_files,
+    scan_workspace,
+)
+from pytest_hybridarena.agents.builtin_edits import Outcome, apply_edits, parse_edits
+
+__all__ = ["SYSTEM_PROMPT", "VERSION", "BuiltinAgent", "Options", "parse_options"]
+
+VERSION = "builtin-1"
+CHECK_TAIL_CHARS = 3000  # the end of a check's output is where pytest puts the failure summary
+_IMPORT_SCRIPT = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+
+SYSTEM_PROMPT = """\
+You are a careful software engineer. You change the files of a small project (the workspace) by \
+writing edit blocks in your reply; they are applied for you. You cannot run commands.
+
+Use one of these two kinds of edit block for every change.
+
+1. Whole file: the file's path alone on a line, then a fenced code block with the COMPLETE new \
+content of the file. Use it to create a file or to rewrite a short one.
+
+path/to/file.py
+```python
+<the complete new content of the file>
+```
+
+2. SEARCH/REPLACE block: the file's path alone on a line, then a fenced code block like this:
+
+path/to/file.py
+```python
+<<<<<<< SEARCH
+<lines copied exactly from the current file>
+=======
+<the lines that replace them>
+>>>>>>> REPLACE
+```
+
+Rules:
+- Paths are relative to the workspace root, exactly as listed.
+- SEARCH text must match the current file exactly, indentation included; keep it short but unique. \
+Use several blocks for several changes.
+- Never abbreviate a whole-file block ("# ... existing code ..."): whatever you leave out is deleted.
+- Files shown truncated ("first N of M lines") may only be changed with SEARCH/REPLACE blocks.
+- If a file itself contains ``` lines, fence it with ```` instead.
+- Do not change the tests unless the task asks for it.
+- Say in one or two sentences what you will change, then give the edit blocks.
+"""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The agent's parameters (``builtin@rounds=2;temperature=0``), validated."""
+
+    rounds: int = 1
+    temperature: float = 0.2
+    max_tokens: int = 2048
+    context_chars: int = 24_000
+
+
+_RULES: dict[str, tuple[type[int] | type[float], float, float, str]] = {
+    "rounds": (int, 1, 20, "an integer from 1 to 20"),
+    "temperature": (float, 0.0, 2.0, "a number from 0 to 2"),
+    "max_tokens": (int, 1, 1_000_000, "a positive integer"),
+    "context_chars": (int, 1000, 10_000_000, "an integer >= 1000"),
+}
+
+
+def parse_options(params: dict[str, str]) -> Options:
+    """``params`` as strings → :class:`Options`; ValueError naming the parameter, value and rule."""
+    values: dict[str, Any] = {}
+    for key, raw in sorted(params.items()):
+        if key not in _RULES:
+            raise ValueError(f"builtin: unknown parameter {key!r}; known: {', '.join(_RULES)}")
+        kind, low, high, rule = _RULES[key]
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise ValueError(f"builtin: parameter {key!r} must be {rule}, got {raw!r}") from None
+        if not low <= value <= high:
+            raise ValueError(f"builtin: parameter {key!r} must be {rule}, got {raw!r}")
+        values[key] = value
+    return Options(**values)
+
+
+class Transcript:
+    """``builtin.md``: markdown appended piece by piece (a killed run keeps what happened so far)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# builtin agent transcript\n", encoding="utf-8")
+
+    def add(self, text: str) -> None:
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(text.rstrip("\n") + "\n\n")
+
+    def block(self, title: str, text: str) -> None:
+        fence = "~" * max(4, max((len(r) for r in text.split("\n") if set(r) == {"~"}), default=0) + 1)
+        self.add(f"{title}\n\n{fence}\n{text.rstrip()}\n{fence}")
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    finish_reason: str | None
+    usage: dict[str, Any]
+
+
+class CompletionError(Exception):
+    """The endpoint answered, but not with a usable chat completion."""
+
+
+def complete(
+    client: httpx.Client,
+    endpoint: AgentEndpoint,
+    messages: list[dict[str, str]],
+    options: Options,
+    seed: int,
+    timeout_s: float,
+) -> Completion:
+    """One ``POST {base}/chat/completions``. Raises httpx errors, or CompletionError with the status
+    and the start of the body."""
+    url = endpoint.openai_base_url.rstrip("/") + "/chat/completions"
+    body = {
+        "model": endpoint.model,
+        "messages": messages,
+        "temperature": options.temperature,
+        "seed": seed,
+        "max_tokens": options.max_tokens,
+        "stream": False,
+    }
+    headers = {"Authorization": f"Bearer {endpoint.api_key}"}
+    response = client.post(url, json=body, headers=headers, timeout=httpx.Timeout(timeout_s))
+    excerpt = response.text[:500]
+    if response.status_code != 200:
+        raise CompletionError(f"POST {url} answered HTTP {response.status_code}: {excerpt}")
+    try:
+        data = response.json()
+        choice = data["choices"][0]
+        content = choice["message"].get("content") or ""
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise CompletionError(f"POST {url} answered 200 without a chat completion: {excerpt}") from None
+    if isinstance(content, list):  # content parts
+        content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return Completion(str(content), choice.get("finish_reason"), data.get("usage") or {})
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    passed: bool
+    timed_out: bool
+    log: str  # commands and their output, as shown to the model (tail-bounded)
+
+
+def has_visible_tests(workspace: Path) -> bool:
+    """A ``tests/`` folder or a ``test_*.py``/``*_test.py`` file anywhere in the workspace."""
+    if (workspace / "tests").is_dir():
+        return True
+    return any(
+        f.path.rsplit("/", 1)[-1].startswith("test_") or f.path.endswith("_test.py")
+        for f in scan_workspace(workspace)
+        if f.path.endswith(".py")
+    )
+
+
+def _module_name(rel: str, workspace: Path) -> str | None:
+    """``pkg/mod.py`` → ``pkg.mod`` when every parent folder is a package; None for scripts."""
+    parts = rel[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or parts[-1] in ("__main__", "setup", "conftest") or not all(p.isidentifier() for p in parts):
+        return None
+    if any(not (workspace.joinpath(*parts[:i]) / "__init__.py").is_file() for i in range(1, len(parts))):
+        return None
+    return ".".join(parts)
+
+
+def run_command(argv: list[str], cwd: Path, timeout_s: float) -> tuple[int | None, str]:
+    """Run ``argv`` in its own process group; the whole group is killed when it ends or overruns.
+    Returns (exit code or None on timeout, combined output)."""
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):  # the outer session's options are not the task's
+        env.pop(name, None)
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        out, _ = proc.communicate(timeout=max(timeout_s, 0.01))
+        return proc.returncode, out.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, _ = proc.communicate()
+        return None, out.decode("utf-8", "replace") + f"\n[killed after {timeout_s:.0f}s]"
+    finally:
+        _kill_group(proc)
+        proc.wait()
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_checks(workspace: Path, changed: list[str], deadline: float, clock: Callable[[], float]) -> CheckResult:
+    """The checks the task exposes: its visible tests (``pytest -q -x``), or when it has none (or
+    they collect nothing) ``py_compile`` of the changed .py files and an import of their modules."""
+    steps: list[list[str]] = []
+    if has_visible_tests(workspace):
+        steps.append([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"])
+        if not any((workspace / n).is_file() for n in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")):
+            # No config of its own: keep pytest from finding one in a folder above the workspace.
+            steps[0] += ["-c", os.devnull, "--rootdir", ".", "--confcutdir", "."]
+    log: list[str] = []
+    for i, argv in enumerate(steps):
+        code, out = run_command(argv, workspace, deadline - clock())
+        log.append(f"$ python -m pytest {' '.join(argv[3:])}\n(exit {code})\n{out[-CHECK_TAIL_CHARS:]}")
+        if code is None:
+            return CheckResult(False, True, "\n".join(log))
+        if code != 5:  # 5: no tests collected, fall through to the compile/import check
+            return CheckResult(code == 0, False, "\n".join(log))
+        steps = steps[: i + 1]
+    py = [p for p in changed if p.endswith(".py") and (workspace / p).is_file()]
+    modules = [m for m in (_module_name(p, workspace) for p in py) if m]
+    commands = [[sys.executable, "-m", "py_compile", *py]] if py else []
+    commands += [[sys.executable, "-c", _IMPORT_SCRIPT, *modules]] if modules else []
+    for argv in commands:
+        code, out = run_command(argv, workspace, deadline - clock())
+        shown = "python -m py_compile " + " ".join(py) if "py_compile" in argv else "import " + ", ".join(modules)
+        log.append(f"$ {shown}\n(exit {code})\n{out[-CHECK_TAIL_CHARS:]}")
+        if code != 0:
+            return CheckResult(False, code is None, "\n".join(log))
+    return CheckResult(True, False, "\n".join(log) or "(nothing to check)")
+
+
+def _describe(outcomes: list[Outcome]) -> str:
+    return "\n".join(
+        f"- {'applied' if o.applied else 'NOT applied'}: {o.edit.path} (reply line {o.edit.line}) — {o.message}"
+        for o in outcomes
+    )
+
+
+class BuiltinAgent:
+    """See the module docstring and ``docs/builtin-agent.md``. ``clock`` is injectable for tests."""
+
+    name = "builtin"
+    uses_llm = True
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+
+    def available(self) -> tuple[bool, str]:
+        return True, ""
+
+    def run(self, request: AgentRequest) -> AgentResult:
+        deadline = self.clock() + request.timeout_s
+        log = Transcript(request.log_dir / "builtin.md")
+
+        def end(status: str, error: str | None = None) -> AgentResult:
+            log.add(f"## Result: {status}" + (f"\n\n{error}" if error else ""))
+            code = 0 if status == "ok" else None
+            return AgentResult(status, log.path, exit_code=code, error=error, version=VERSION)  # type: ignore[arg-type]
+
+        try:
+            options = parse_options(request.params)
+        except ValueError as exc:
+            return end("error", str(exc))
+        if request.endpoint is None:
+            return end("error", "builtin needs an LLM endpoint (the cell has none)")
+        endpoint, workspace = request.endpoint, request.workspace
+        files = scan_workspace(workspace)
+        context = build_context(workspace, request.instruction, options.context_chars, files)
+        texts = [f.path for f in files if f.text is not None]
+        named = [p for p in named_files(request.instruction, texts)]
+        default = texts[0] if len(texts) == 1 else named[0] if len(named) == 1 else None
+        partial = set(context.summarized) | set(context.omitted)
+        log.add(
+            f"- version: {VERSION}\n- endpoint: {endpoint.openai_base_url} (model {endpoint.model})\n"
+            f"- options: {options}\n- budget: {request.timeout_s:g} s, seed {request.seed}\n"
+            f"- context: {len(context.whole)} files whole, summarized {list(context.summarized)}, "
+            f"omitted {list(context.omitted)}"
+        )
+        user = f"# Task\n\n{request.instruction.strip()}\n\n# Workspace\n\n{context.text}"
+        messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+        log.block("## Round 1\n\n### system", SYSTEM_PROMPT)
+        log.block("### user", user)
+        changed: list[str] = []
+        with httpx.Client(trust_env=False) as client:  # the router is on loopback: never via a proxy
+            for round_no in range(1, options.rounds + 1):
+                if self.clock() >= deadline:
+                    return end("timeout", f"budget of {request.timeout_s:g}s used up before round {round_no}")
+                started = self.clock()
+                try:
+                    reply = complete(client, endpoint, messages, options, request.seed, deadline - started)
+                except httpx.TimeoutException as exc:
+                    return end("timeout", f"no answer within the remaining budget ({type(exc).__name__})")
+                except (httpx.HTTPError, CompletionError) as exc:
+                    return end("error", f"builtin: {exc}")
+                log.block(
+                    f"### assistant (finish_reason={reply.finish_reason}, usage={reply.usage}, "
+                    f"{self.clock() - started:.1f}s)",
+                    reply.text,
+                )
+                known = [f.path for f in scan_workspace(workspace) if f.text is not None]
+                parsed = parse_edits(reply.text, known, default)
+                outcomes = apply_edits(workspace, parsed.edits, partial)
+                problems = "\n".join(f"- reply line {p.line}: {p.reason}" for p in parsed.problems)
+                log.add("### edits\n\n" + "\n".join(filter(None, [_describe(outcomes), problems])) or "(none)")
+                changed += [o.edit.path for o in outcomes if o.applied and o.edit.path not in changed]
+                if round_no == options.rounds:
+                    break
+                check = run_checks(workspace, changed, deadline, self.clock)
+                log.block(f"### checks ({'passed' if check.passed else 'failed'})", check.log)
+                if check.timed_out and self.clock() >= deadline:
+                    return end("timeout", "budget used up while running the checks")
+                rejected = [o for o in outcomes if not o.applied]
+                if check.passed and not rejected and not parsed.problems:
+                    break
+                feedback, shown = self._feedback(workspace, changed, outcomes, problems, check, options)
+                partial -= shown
+                messages = [*messages[:2], {"role": "assistant", "content": reply.text}]
+                messages.append({"role": "user", "content": feedback})
+                log.block(f"## Round {round_no + 1}\n\n### user", feedback)
+        return end("ok")
+
+    @staticmethod
+    def _feedback(
+        workspace: Path, changed: list[str], outcomes: list[Outcome], problems: str, check: CheckResult, options: Options
+    ) -> tuple[str, set[str]]:
+        """The next user message: what was applied or not, the check output, the changed files now."""
+        parts = []
+        if outcomes or problems:
+            parts.append("Result of your edit blocks:\n" + "\n".join(filter(None, [_describe(outcomes), problems])))
+        else:
+            parts.append("Your reply contained no edit blocks.")
+        state = "passed" if check.passed else "failed"
+        parts.append(f"The checks {state}:\n\n{check.log}")
+        texts = {p: (workspace / p).read_text("utf-8", "replace") for p in changed if (workspace / p).is_file()}
+        shown: set[str] = set()
+        if texts:
+            rendered, shown = render_files(texts, options.context_chars // 2, first=changed)
+            parts.append(f"Current content of the files you changed:\n\n{rendered}")
+        parts.append("Fix the problems with new edit blocks in the same format.")
+        return "\n\n".join(parts), shown
+
+
+_ = SKIP_DIRS  # re-exported for docs: the folders the agent never shows or checks

@@ -1,0 +1,348 @@
+"""The ``builtin`` agent's edit format: parse a model's reply into edits, apply them to the workspace.
+
+Two kinds of block are understood (the system prompt in ``builtin.py`` asks for exactly these):
+
+* **whole file** — a path line (``calc.py``, ``### calc.py``, ``File: `calc.py```, …) followed by a
+  fenced code block holding the complete new content;
+* **search/replace** (aider's format) — a path line, then a fence holding one or more
+  ``<<<<<<< SEARCH`` / ``=======`` / ``>>>>>>> REPLACE`` sections (fenceless sections are accepted).
+
+Small models are sloppy, so parsing is lenient where the intent is unambiguous (language tags or a
+path in the fence's info string, CRLF, indented fences, a missing path when the workspace or the
+instruction names exactly one file, SEARCH text differing in trailing whitespace or indentation)
+and strict where a guess could destroy work: a block that is malformed is reported as a
+:class:`Problem` and nothing of it is applied. Parsing never raises.
+
+Applying is confined to the workspace: absolute paths, ``..``, ``.git`` and symlinks that resolve
+outside it are rejected (:func:`resolve_in_workspace`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+__all__ = [
+    "Edit",
+    "Outcome",
+    "Parsed",
+    "Problem",
+    "SearchReplace",
+    "UnsafePath",
+    "WholeFile",
+    "apply_edits",
+    "parse_edits",
+    "resolve_in_workspace",
+]
+
+
+@dataclass(frozen=True)
+class WholeFile:
+    """Replace (or create) ``path`` with ``content``. ``line`` is where the block starts in the reply."""
+
+    path: str
+    content: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SearchReplace:
+    """Replace the first occurrence of ``search`` in ``path`` by ``replace``. Both are whole lines,
+    each ending in ``\\n`` (``""`` for none). An empty ``search`` creates the file, or appends to it."""
+
+    path: str
+    search: str
+    replace: str
+    line: int = 0
+
+
+Edit = WholeFile | SearchReplace
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A block that was not understood; nothing of it is applied."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    edits: tuple[Edit, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying one edit did. ``message`` says how it matched, or why it was rejected."""
+
+    edit: Edit
+    applied: bool
+    message: str
+
+
+class UnsafePath(ValueError):
+    """A path an edit must not write: outside the workspace, absolute, ``..``, ``.git``."""
+
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_SEARCH = re.compile(r"^\s*<{5,9}\s*SEARCH\b")
+_DIVIDER = re.compile(r"^\s*={5,9}\s*$")
+_REPLACE = re.compile(r"^\s*>{5,9}\s*REPLACE\b")
+_PATH = re.compile(r"[\w.\-/\\]*[\w\-]\.[A-Za-z]\w*|[\w.\-]+/[\w.\-/]*[\w\-]")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+_LABEL = re.compile(r"^(?:file ?name|file|path)\s*:\s*|^[A-Za-z][\w ]{0,30}:\s+", re.IGNORECASE)
+_NON_EDIT_LANGS = frozenset({"bash", "sh", "shell", "console", "text", "txt", "output", "plaintext", "pycon"})
+# A whole-file block that abbreviates what it keeps ("# ... existing code ...") would delete it.
+_ELIDED = re.compile(
+    r"^\s*(?:#|//|/\*|<!--).*(?:\.\.\.|…).*\b(?:existing|rest of|remaining|unchanged|previous)\b", re.I
+)
+
+
+def path_of_line(line: str, files: Collection[str] = ()) -> str | None:
+    """The path a line names when the line is nothing but a path (in markdown dress), else None.
+
+    ``calc.py``, ``### calc.py``, ``**calc.py**``, ``File: `src/calc.py```, ``- calc.py:`` all give
+    ``calc.py`` / ``src/calc.py``. A path needs an extension or a ``/`` (``e.g.`` and ``1.5`` are
+    not paths), unless it is one of ``files`` (``Makefile``).
+    """
+    text = line.strip()
+    previous = None
+    while text != previous:
+        previous = text
+        text = text.lstrip("#").strip()
+        text = _LIST_ITEM.sub("", text)
+        text = _LABEL.sub("", text)
+        text = text.rstrip(":").strip()
+        for wrap in ("**", "__", "`", '"', "'", "*"):
+            if len(text) > 2 * len(wrap) and text.startswith(wrap) and text.endswith(wrap):
+                text = text[len(wrap) : -len(wrap)].strip()
+    return text if _PATH.fullmatch(text) or text in files else None
+
+
+def _mentioned_path(line: str, files: Collection[str]) -> str | None:
+    """The one workspace file a prose line mentions ("Here is the fixed `calc.py`:"), by its path or
+    by a basename no other file shares."""
+    basenames = [PurePosixPath(f).name for f in files]
+    hits = set()
+    for f in files:
+        names = [f] + ([PurePosixPath(f).name] if basenames.count(PurePosixPath(f).name) == 1 else [])
+        if any(re.search(rf"(?<![\w./\-]){re.escape(n)}(?![\w\-]|\.\w)", line) for n in names):
+            hits.add(f)
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _info_path(info: str) -> str | None:
+    for token in re.split(r"[\s:=]+", info.strip()):
+        path = path_of_line(token) if token else None
+        if path:
+            return path
+    return None
+
+
+def _text(lines: Iterable[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _search_replace(body: list[str], path: str | None, start: int) -> list[SearchReplace] | Problem:
+    """The SEARCH/REPLACE sections in ``body`` (lines of one block), or the Problem that voids them."""
+    edits: list[SearchReplace] = []
+    i = 0
+    while i < len(body):
+        if not _SEARCH.match(body[i]):
+            i += 1
+            continue
+        at = start + i
+        divider = next((j for j in range(i + 1, len(body)) if _DIVIDER.match(body[j])), None)
+        end = next((j for j in range(divider or i, len(body)) if _REPLACE.match(body[j])), None)
+        nested = divider is not None and any(_SEARCH.match(x) for x in body[i + 1 : divider])
+        if divider is None or end is None or nested:
+            return Problem(at, "SEARCH section without its ======= and >>>>>>> REPLACE lines")
+        if path is None:
+            return Problem(at, "SEARCH/REPLACE block without a file path before it")
+        edits.append(SearchReplace(path, _text(body[i + 1 : divider]), _text(body[divider + 1 : end]), at))
+        i = end + 1
+    return edits
+
+
+def _closing(lines: list[str], start: int, marker: str) -> int | None:
+    """Index of the line closing a fence opened with ``marker`` (same character, at least as long,
+    no info string), searching from ``start``."""
+    closer = re.compile(rf"\s*{re.escape(marker[0])}{{{len(marker)},}}\s*")
+    return next((j for j in range(start, len(lines)) if closer.fullmatch(lines[j])), None)
+
+
+def parse_edits(text: str, files: Collection[str] = (), default_path: str | None = None) -> Parsed:
+    """Find the edit blocks in a model reply. ``files`` are the workspace's paths (they let a prose
+    line such as "Here is `calc.py`:" name the block after it); ``default_path`` is used for a
+    path-less block when it is the reply's only one (the workspace or the instruction names one file).
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    edits: list[Edit] = []
+    problems: list[Problem] = []
+    pathless: list[tuple[int, list[str]]] = []
+    pending: str | None = None  # the path named since the last block
+
+    def add(found: list[SearchReplace] | Problem) -> None:
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            edits.extend(found)
+
+    i = 0
+    while i < len(lines):
+        line, at = lines[i], i + 1
+        fence = _FENCE.match(line)
+        if _SEARCH.match(line):  # SEARCH/REPLACE without a fence around it
+            end = next((j for j in range(i + 1, len(lines)) if _REPLACE.match(lines[j])), len(lines) - 1)
+            add(_search_replace(lines[i : end + 1], pending, at))
+            pending, i = None, end + 1
+            continue
+        if fence is None:
+            pending = path_of_line(line, files) or _mentioned_path(line, files) or pending
+            i += 1
+            continue
+        close = _closing(lines, i + 1, fence["fence"])
+        if close is None:
+            problems.append(Problem(at, "code fence opened here is never closed (reply cut off?)"))
+            break
+        indent = len(fence["indent"])
+        body = [b[min(indent, len(b) - len(b.lstrip())) :] for b in lines[i + 1 : close]]
+        info = fence["info"].strip()
+        lang = (info.split() or [""])[0].lower()
+        path = _info_path(info) or pending
+        if any(_SEARCH.match(b) for b in body):
+            first = next((b for b in body if b.strip()), "")
+            inner = None if _SEARCH.match(first) else path_of_line(first, files)  # aider's diff-fenced
+            add(_search_replace(body, inner or path, at + 1))
+        elif lang in ("diff", "patch") or (body and body[0].startswith("--- ")):
+            problems.append(Problem(at, "unified diffs are not supported: use a SEARCH/REPLACE block"))
+        elif path is not None:
+            edits.append(WholeFile(path, _text(body), at))
+        elif lang not in _NON_EDIT_LANGS:  # those show a command or its output, not a file
+            pathless.append((at, body))
+        pending, i = None, close + 1
+    if len(pathless) == 1 and default_path is not None:
+        at, body = pathless[0]
+        edits.append(WholeFile(default_path, _text(body), at))
+    else:
+        problems.extend(Problem(at, "code block without a file path before it") for at, _ in pathless)
+    edits.sort(key=lambda e: e.line)
+    return Parsed(tuple(edits), tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def resolve_in_workspace(workspace: Path, rel: str) -> Path:
+    """The real path ``rel`` names inside ``workspace``; raises :class:`UnsafePath` if it escapes."""
+    name = rel.strip().replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    if not name or name.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", name):
+        raise UnsafePath(f"{rel!r} is not a relative path inside the workspace")
+    parts = PurePosixPath(name).parts
+    if ".." in parts or ".git" in parts:
+        raise UnsafePath(f"{rel!r} leaves the workspace or touches .git")
+    root = workspace.resolve()
+    target = (root / name).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise UnsafePath(f"{rel!r} resolves outside the workspace (through a symlink) to {target}")
+    return target
+
+
+def _split(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _find(haystack: list[str], needle: list[str], key: Callable[[str], str] = str) -> int | None:
+    want = [key(n) for n in needle]
+    for i in range(len(haystack) - len(needle) + 1):
+        if [key(h) for h in haystack[i : i + len(needle)]] == want:
+            return i
+    return None
+
+
+def _reindent(search: list[str], found: list[str], replace: list[str]) -> list[str]:
+    """Shift ``replace`` by the indentation difference between the SEARCH text and what it matched."""
+    pair = next(((s, f) for s, f in zip(search, found, strict=True) if s.strip()), None)
+    if pair is None:
+        return replace
+    have = pair[0][: len(pair[0]) - len(pair[0].lstrip())]
+    want = pair[1][: len(pair[1]) - len(pair[1].lstrip())]
+    return [want + r[len(have) :] if r.startswith(have) and r.strip() else r for r in replace]
+
+
+def replace_block(text: str, search: str, replace: str) -> tuple[str, str] | None:
+    """``text`` with the first match of ``search`` replaced, and how it matched; None if no match.
+
+    Exact line match first; then ignoring trailing whitespace and blank lines around the SEARCH
+    text; then ignoring indentation too (the replacement is re-indented by the same offset).
+    """
+    lines, old, new = text.split("\n"), _split(search), _split(replace)
+    at = _find(lines, old)
+    if at is not None:
+        count = sum(1 for i in range(len(lines)) if lines[i : i + len(old)] == old)
+        how = "exact match" + (f" (first of {count})" if count > 1 else "")
+        return "\n".join(lines[:at] + new + lines[at + len(old) :]), how
+    while old and not old[0].strip():
+        old = old[1:]
+    while old and not old[-1].strip():
+        old = old[:-1]
+    if not old:
+        return None
+    for key, how in ((str.rstrip, "ignoring trailing whitespace"), (str.strip, "ignoring indentation")):
+        at = _find(lines, old, key)
+        if at is not None:
+            found = lines[at : at + len(old)]
+            shifted = new if key is str.rstrip else _reindent(old, found, new)
+            return "\n".join(lines[:at] + shifted + lines[at + len(old) :]), how
+    return None
+
+
+def _apply_one(workspace: Path, edit: Edit, partial: Collection[str]) -> Outcome:
+    try:
+        target = resolve_in_workspace(workspace, edit.path)
+    except UnsafePath as exc:
+        return Outcome(edit, False, str(exc))
+    if target.is_dir():
+        return Outcome(edit, False, f"{edit.path} is a directory")
+    exists = target.is_file()
+    try:
+        old = target.read_bytes().decode("utf-8") if exists else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return Outcome(edit, False, f"{edit.path} cannot be read as UTF-8 text: {exc}")
+    crlf = "\r\n" in old
+    old = old.replace("\r\n", "\n")
+    if isinstance(edit, WholeFile):
+        if exists and edit.path in partial:
+            return Outcome(
+                edit, False, f"{edit.path} was shown truncated: edit it with SEARCH/REPLACE blocks"
+            )
+        if exists and any(_ELIDED.match(line) for line in edit.content.split("\n")):
+            return Outcome(edit, False, f"whole-file block for {edit.path} elides code ('... existing ...')")
+        new, how = edit.content, "whole file" if exists else "new file"
+    elif not edit.search.strip():
+        new, how = old + edit.replace, "appended" if exists else "new file"
+    elif not exists:
+        return Outcome(edit, False, f"{edit.path} does not exist, so its SEARCH text cannot match")
+    else:
+        found = replace_block(old, edit.search, edit.replace)
+        if found is None:
+            return Outcome(edit, False, f"SEARCH text not found in {edit.path}")
+        new, how = found
+    if new == old and exists:
+        return Outcome(edit, True, "unchanged")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((new.replace("\n", "\r\n") if crlf else new).encode("utf-8"))
+    except OSError as exc:
+        return Outcome(edit, False, f"cannot write {edit.path}: {exc}")
+    return Outcome(edit, True, how)
+
+
+def apply_edits(workspace: Path, edits: Iterable[Edit], partial: Collection[str] = ()) -> list[Outcome]:
+    """Apply ``edits`` in order; each succeeds or is rejected on its own. ``partial`` are files the
+    model was shown truncated: replacing them whole would silently drop the part it never saw."""
+    return [_apply_one(workspace, edit, partial) for edit in edits]

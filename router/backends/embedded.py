@@ -1,0 +1,364 @@
+"""In-process llama.cpp through llama-cpp-python. Spec: ``embedded:<name-or-path.gguf>[;threads=N;ctx=N]``.
+
+``<name>`` is a model from :data:`pytest_hybridarena.router.models.MODELS` (``qwen2.5-coder-0.5b``,
+``qwen2.5-coder-1.5b``, ``smollm2-135m``) or a path to any ``.gguf`` file. ``threads`` defaults to
+``os.cpu_count()``, ``ctx`` (context window in tokens) to 8192.
+
+What the caller must know:
+
+* A model loads lazily, on the first call, and **once per process**: loaded models live in a
+  module-level table keyed by (resolved path, ctx, threads), so the local and cloud sides (or two
+  routers in one pytest session) on the same model share one copy of the weights and its KV cache.
+* Each loaded model has one worker thread and a FIFO queue: **one generation at a time per model**,
+  other calls wait their turn. The event loop never runs llama.cpp; tokens cross back to it with
+  ``call_soon_threadsafe``.
+* The request timeout covers queueing and generation. Generation is stopped between tokens (a
+  flag checked after every sampled token); prompt evaluation runs in batches of 512 tokens and
+  is not interruptible inside one batch.
+* Prompts are rendered with the GGUF's own chat template (``tokenizer.chat_template``; Qwen:
+  ChatML), ChatML when the file has none. Usage is exact: prompt tokens are the rendered prompt's
+  tokens, completion tokens the sampled tokens up to (not including) end-of-generation — the
+  figures llama-cpp-python's ``create_chat_completion`` reports.
+* Sampling: ``temperature`` defaults to 0.2 when the request has none (llama-cpp-python's chat
+  default; OpenAI's 1.0 makes sub-2B coders ramble), ``top_p`` 0.95, top-k 40, min-p 0.05;
+  ``seed`` is honoured, and no seed means a fresh random one. The local side's repeat penalty
+  guard applies. Tool definitions reach the chat template, but tool calls in the output are
+  returned as text (not parsed into ``tool_calls``).
+* Faults: a missing model, package or unloadable file -> ``UpstreamError("config")``; a prompt
+  that does not fit the context window -> ``UpstreamError("http", status=400)`` (what a server
+  says, so an escalating strategy can move the call to the cloud); anything llama.cpp raises
+  while generating -> ``UpstreamError("protocol")``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Stream, UpstreamError
+from pytest_hybridarena.router.backends.llama_loop import Generated, Sampling, generate
+from pytest_hybridarena.router.models import INSTALL_EXTRA, ModelError, resolve_model
+from pytest_hybridarena.router.specs import BackendSpec
+from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage, content_text
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+__all__ = ["DEFAULT_CTX", "DEFAULT_TEMPERATURE", "EmbeddedBackend", "LoadedModel", "load_model"]
+
+DEFAULT_CTX = 8192
+DEFAULT_TEMPERATURE = 0.2
+_PARAMS = ("ctx", "threads")
+
+
+@dataclass(frozen=True)
+class ModelKey:
+    path: str
+    ctx: int
+    threads: int
+
+
+class LoadedModel:
+    """One llama.cpp model in memory and the single thread that runs its generations in order."""
+
+    def __init__(self, key: ModelKey, llm: Llama) -> None:
+        from llama_cpp.llama_chat_format import CHATML_CHAT_TEMPLATE, Jinja2ChatFormatter
+
+        self.key = key
+        self.llm = llm
+        eos, bos = llm.token_eos(), llm.token_bos()
+        self.eos_text = llm.detokenize([eos], special=True).decode("utf-8", "replace") if eos >= 0 else ""
+        bos_text = llm.detokenize([bos], special=True).decode("utf-8", "replace") if bos >= 0 else ""
+        template = llm.metadata.get("tokenizer.chat_template") or CHATML_CHAT_TEMPLATE
+        self.formatter = Jinja2ChatFormatter(template=template, eos_token=self.eos_text, bos_token=bos_text)
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        name = Path(key.path).stem
+        self._thread = threading.Thread(target=self._work, name=f"arena-llama-{name}", daemon=True)
+        self._thread.start()
+
+    def prompt_tokens(self, messages: list[JSON], tools: list[JSON]) -> list[int]:
+        """The chat rendered with the model's template, tokenized (thread-safe: reads the vocab only)."""
+        rendered = self.formatter(messages=messages, tools=tools or None)  # type: ignore[arg-type]
+        return self.llm.tokenize(
+            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        )
+
+    def submit(self, job: _Job) -> None:
+        self._jobs.put(job)
+
+    def _work(self) -> None:
+        while True:
+            self._jobs.get().run(self.llm)
+
+
+_MODELS: dict[ModelKey, LoadedModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def load_model(model: str, ctx: int = DEFAULT_CTX, threads: int | None = None) -> LoadedModel:
+    """The process-wide loaded model for a name or ``.gguf`` path; loads it on first use.
+
+    Blocking (resolution may assemble a GGUF; loading maps it into memory): call it from a thread
+    when inside an event loop. Raises ``UpstreamError("config")`` when it cannot be provided.
+    """
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise UpstreamError(
+            "config", f"embedded:{model}: llama-cpp-python is not installed: {INSTALL_EXTRA}"
+        ) from exc
+    try:
+        path = resolve_model(model)
+    except ModelError as exc:
+        raise UpstreamError("config", f"embedded:{model}: {exc.message}") from exc
+    key = ModelKey(str(path), ctx, threads or os.cpu_count() or 1)
+    with _MODELS_LOCK:
+        loaded = _MODELS.get(key)
+        if loaded is None:
+            try:
+                llm = llama_cpp.Llama(
+                    model_path=key.path,
+                    n_ctx=key.ctx,
+                    n_threads=key.threads,
+                    n_threads_batch=key.threads,
+                    logits_all=False,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise UpstreamError("config", f"embedded:{model}: llama.cpp cannot load {path}: {exc}") from exc
+            loaded = _MODELS[key] = LoadedModel(key, llm)
+        return loaded
+
+
+_Event = str | Generated | UpstreamError
+
+
+class _Job:
+    """One generation: runs on the model's thread, reports to the caller's loop through a queue."""
+
+    def __init__(
+        self, label: str, prompt: list[int], sampling: Sampling, deadline: float, streaming: bool
+    ) -> None:
+        self.label = label
+        self.prompt = prompt
+        self.sampling = sampling
+        self.deadline = deadline  # time.monotonic() units
+        self.streaming = streaming
+        self.loop = asyncio.get_running_loop()
+        self.events: asyncio.Queue[_Event] = asyncio.Queue()
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def _post(self, event: _Event) -> None:
+        try:
+            self.loop.call_soon_threadsafe(self.events.put_nowait, event)
+        except RuntimeError:  # the caller's loop is closed: nobody is listening any more
+            self.cancelled.set()
+
+    def _should_stop(self) -> bool:
+        return self.cancelled.is_set() or time.monotonic() > self.deadline
+
+    def run(self, llm: Llama) -> None:
+        if self.cancelled.is_set():
+            return
+        try:
+            result = generate(
+                llm, self.prompt, self.sampling, self._post if self.streaming else None, self._should_stop
+            )
+        except UpstreamError as err:
+            self._post(err)
+            return
+        except Exception as exc:  # whatever llama.cpp raises must reach the caller, not kill the thread
+            self._post(UpstreamError("protocol", f"{self.label}: llama.cpp failed: {type(exc).__name__}: {exc}"))
+            return
+        if result is None:
+            if not self.cancelled.is_set():
+                self._post(UpstreamError("timeout", f"{self.label}: generation passed the request timeout"))
+            return
+        self._post(result)
+
+
+class EmbeddedBackend(Backend):
+    scheme = "embedded"
+
+    def __init__(self, spec: BackendSpec, options: BackendOptions) -> None:
+        super().__init__(spec, options)
+        if spec.base_url:
+            raise ValueError(f"backend spec {spec.text!r}: embedded models take no URL")
+        unknown = sorted(set(spec.params) - set(_PARAMS))
+        if unknown:
+            raise ValueError(
+                f"backend spec {spec.text!r}: unknown parameter(s) {', '.join(unknown)}; "
+                f"known: {', '.join(_PARAMS)}"
+            )
+        self.ctx = _int_param(spec, "ctx", DEFAULT_CTX, 0)
+        self.threads = _int_param(spec, "threads", os.cpu_count() or 1, 1)
+        self._loaded: LoadedModel | None = None
+        self._jobs: set[_Job] = set()
+
+    async def preload(self) -> LoadedModel:
+        """Resolve and load the model now (the first call would otherwise pay for it)."""
+        if self._loaded is None:
+            self._loaded = await asyncio.to_thread(load_model, self.model, self.ctx, self.threads)
+        return self._loaded
+
+    async def _start(self, req: ChatRequest, timeout_s: float, streaming: bool) -> tuple[_Job, int]:
+        deadline = time.monotonic() + timeout_s
+        try:
+            async with asyncio.timeout(timeout_s):
+                model = await self.preload()
+                prompt = await asyncio.to_thread(model.prompt_tokens, _messages(req), req.tools)
+        except TimeoutError as exc:
+            raise UpstreamError("timeout", f"{self.label}: model not ready within {timeout_s:.1f}s") from exc
+        except (ValueError, TypeError) as exc:  # the chat template rejected the conversation
+            raise UpstreamError("http", f"{self.label}: cannot render the chat: {exc}", status=400) from exc
+        n_ctx = model.llm.n_ctx()
+        if len(prompt) >= n_ctx:
+            raise UpstreamError(
+                "http",
+                f"{self.label}: the prompt is {len(prompt)} tokens, the context window {n_ctx} "
+                f"(raise it with ';ctx=N' in the backend spec)",
+                status=400,
+            )
+        job = _Job(self.label, prompt, self._sampling(req, model), deadline, streaming)
+        self._jobs.add(job)
+        model.submit(job)
+        return job, len(prompt)
+
+    def _sampling(self, req: ChatRequest, model: LoadedModel) -> Sampling:
+        body = req.body
+        guards = self.options.guards
+        stop = body.get("stop")
+        stops = [stop] if isinstance(stop, str) else [s for s in stop or [] if isinstance(s, str)]
+        if model.eos_text:
+            stops.append(model.eos_text)
+        max_tokens = req.max_tokens
+        if guards is not None and guards.max_tokens_cap > 0 and max_tokens is None:
+            max_tokens = guards.max_tokens_cap
+        seed = body.get("seed")
+        return Sampling(
+            max_tokens=max_tokens,
+            temperature=_number(body, "temperature", DEFAULT_TEMPERATURE),
+            top_p=_number(body, "top_p", 0.95),
+            seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            stop=tuple(s for s in stops if s),
+            repeat_penalty=(guards.repeat_penalty or 1.0) if guards is not None else 1.0,
+            presence_penalty=_number(body, "presence_penalty", 0.0),
+            frequency_penalty=_number(body, "frequency_penalty", 0.0),
+        )
+
+    async def complete(self, req: ChatRequest, timeout_s: float) -> Completion:
+        job, n_prompt = await self._start(req, timeout_s, streaming=False)
+        try:
+            async with asyncio.timeout(timeout_s):
+                event = await job.events.get()
+        except TimeoutError as exc:
+            raise UpstreamError("timeout", f"{self.label}: no answer within {timeout_s:.1f}s") from exc
+        finally:
+            job.cancel()
+            self._jobs.discard(job)
+        if isinstance(event, UpstreamError):
+            raise event
+        assert isinstance(event, Generated)
+        usage = Usage(prompt=n_prompt, completion=event.completion_tokens)
+        body: JSON = {
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": self.model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": event.text},
+                    "logprobs": None,
+                    "finish_reason": event.finish_reason,
+                }
+            ],
+            "usage": usage.to_openai(),
+        }
+        return Completion(body=body, usage=usage, model_echoed=self.model)
+
+    async def open_stream(self, req: ChatRequest, timeout_s: float) -> Stream:
+        job, n_prompt = await self._start(req, timeout_s, streaming=True)
+        deadline = asyncio.get_running_loop().time() + timeout_s
+
+        def release() -> None:
+            job.cancel()
+            self._jobs.discard(job)
+
+        return Stream(lambda s: self._events(job, n_prompt, deadline, s), release)
+
+    async def _events(self, job: _Job, n_prompt: int, deadline: float, stream: Stream) -> AsyncIterator[Chunk]:
+        cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        stream.model_echoed = self.model
+
+        def chunk(delta: JSON, finish: str | None) -> Chunk:
+            choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+            obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": self.model}
+            return Chunk(parsed={**obj, "choices": [choice]})
+
+        try:
+            yield chunk({"role": "assistant", "content": ""}, None)
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        event = await job.events.get()
+                except TimeoutError as exc:
+                    raise UpstreamError("timeout", f"{self.label}: stream passed the request timeout") from exc
+                if isinstance(event, UpstreamError):
+                    raise event
+                if isinstance(event, str):
+                    stream.text_chars += len(event)
+                    yield chunk({"content": event}, None)
+                    continue
+                stream.finish_reason = event.finish_reason
+                stream.usage = Usage(prompt=n_prompt, completion=event.completion_tokens)
+                yield chunk({}, event.finish_reason)
+                obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": self.model}
+                yield Chunk(parsed={**obj, "choices": [], "usage": stream.usage.to_openai()}, usage_only=True)
+                return
+        finally:
+            job.cancel()
+
+    async def aclose(self) -> None:
+        for job in self._jobs:
+            job.cancel()
+        self._jobs.clear()
+        await super().aclose()
+
+
+def _messages(req: ChatRequest) -> list[JSON]:
+    """Messages as chat templates expect them: string content (parts joined, None -> "")."""
+    out = []
+    for msg in req.messages:
+        content = msg.get("content")
+        out.append(msg if isinstance(content, str) else {**msg, "content": content_text(content)})
+    return out
+
+
+def _number(body: JSON, key: str, default: float) -> float:
+    value: Any = body.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+
+def _int_param(spec: BackendSpec, key: str, default: int, minimum: int) -> int:
+    text = spec.params.get(key)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ValueError(f"backend spec {spec.text!r}: {key}={text!r} must be an integer >= {minimum}")
+    return value

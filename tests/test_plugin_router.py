@@ -1,0 +1,147 @@
+"""The session router inside a real pytest run: cells open on it, calls are attributed, rows carry usage.
+
+The model server is a fake (tests/fakes/openai_fake.py) speaking the OpenAI wire protocol; the
+router, the plugin and the agent's HTTP client are real.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FakeUpstream, MakeTask
+from tests.fakes.script import Reply
+from tests.test_plugin import rows_of
+
+CALLER_CONFTEST = '''
+import httpx
+from pytest_hybridarena.agents.base import AgentResult
+
+class Caller:
+    """Asks the model once and writes its answer into calc.py."""
+    name = "caller"; uses_llm = True
+    def available(self): return True, ""
+    def run(self, request):
+        ep = request.endpoint
+        r = httpx.post(ep.openai_base_url + "/chat/completions",
+                       headers={"Authorization": "Bearer " + ep.api_key},
+                       json={"model": ep.model, "seed": request.seed,
+                             "messages": [{"role": "user", "content": request.instruction}]},
+                       timeout=30)
+        if r.status_code != 200:
+            return AgentResult("error", error=f"HTTP {r.status_code}: {r.text[:200]}")
+        (request.workspace / "calc.py").write_text(r.json()["choices"][0]["message"]["content"])
+        return AgentResult("ok")
+
+def pytest_arena_make_agent(name, params, config):
+    return Caller() if name == "caller" else None
+
+def pytest_arena_agent_names(config):
+    return ["caller"]
+'''
+
+SOLUTION = "def add(a, b):\n    return a + b\n"
+
+
+def test_calls_go_through_the_router_and_land_in_the_row(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    pytester.makeconftest(CALLER_CONFTEST)
+    fake_openai.recorder.default = Reply(text=SOLUTION, prompt_tokens=40, completion_tokens=12)
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=caller",
+        "--arena-strategies=always-local,always-cloud",
+        f"--arena-local=openai:fake-small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:fake-big@{fake_openai.base_url}",
+    )
+    result.assert_outcomes(passed=2)
+    rows = {r["cell"]["strategy"]: r for r in rows_of(pytester)}
+    local, cloud = rows["always-local"], rows["always-cloud"]
+    assert local["calls"]["total"] == local["calls"]["local"] == 1
+    assert local["calls"]["cloud"] == 0
+    assert (local["tokens"]["local_prompt"], local["tokens"]["local_completion"]) == (40, 12)
+    assert cloud["calls"]["cloud"] == 1
+    assert (cloud["tokens"]["cloud_prompt"], cloud["tokens"]["cloud_completion"]) == (40, 12)
+    assert local["models"] == {"local": "openai:fake-small", "cloud": "openai:fake-big"}
+    assert sorted(r["model"] for r in fake_openai.recorder.requests) == ["fake-big", "fake-small"]
+    # The agent's placeholder key never reaches the upstream.
+    assert all("arena-placeholder-key" not in str(h) for h in fake_openai.recorder.headers)
+    log_path, _, cell_ref = local["decisions_ref"].partition("#cell=")
+    [run_dir] = pytester.path.glob("reports/*/")
+    decisions = [json.loads(line) for line in (run_dir / log_path).read_text().splitlines()]
+    assert cell_ref == "puzzles/add[caller-always-local-s42]"
+    [decision] = [d for d in decisions if d["cell"] == cell_ref]
+    assert decision["choice"] == "local"
+    result.stdout.fnmatch_lines(["*local=openai:fake-small*cloud=openai:fake-big*"])
+
+
+def test_a_dead_backend_is_an_error_row_not_a_lost_one(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    pytester.makeconftest(CALLER_CONFTEST)
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=caller",
+        "--arena-local=openai:nobody@http://127.0.0.1:9/v1",
+        "--arena-cloud=openai:nobody-either@http://127.0.0.1:9/v1",
+    )
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "error"
+    assert row["error"]["kind"] == "backend"
+    assert "local_connect" in row["error"]["message"]
+    assert row["calls"]["errors"] == 1
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_unknown_strategy_parameters_and_backend_specs_are_usage_errors(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", "--arena-strategies=cascade@thresold=3")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--arena-strategies:*cascade*unknown parameter*thresold*"])
+    result = pytester.runpytest("bench_tasks", "--arena-local=qwen")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--arena-local: backend spec 'qwen' must look like scheme:model*"])
+    result = pytester.runpytest("bench_tasks", "--arena-cloud=gemini:pro")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--arena-cloud: backend spec 'gemini:pro' has unknown scheme 'gemini'; known: *openai*"]
+    )
+
+
+STRATEGY_CONFTEST = """
+from pytest_hybridarena.router.strategies.base import Decision, StrategyBase
+
+class Contrarian(StrategyBase):
+    name = "contrarian"
+    async def decide(self, request, context):
+        return Decision("cloud", "always the other way", 1.0)
+
+def pytest_arena_add_strategies(config):
+    return {"contrarian": Contrarian}
+"""
+
+
+def test_a_conftest_can_add_a_strategy(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    pytester.makeconftest(CALLER_CONFTEST + STRATEGY_CONFTEST)
+    fake_openai.recorder.default = Reply(text=SOLUTION)
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=caller",
+        "--arena-strategies=contrarian",
+        f"--arena-local=openai:fake-small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:fake-big@{fake_openai.base_url}",
+        "-m",
+        "contrarian",
+    )
+    result.assert_outcomes(passed=1)
+    [row] = rows_of(pytester)
+    assert row["calls"]["cloud"] == 1
