@@ -13,10 +13,9 @@ $(VENV)/.installed-dev: pyproject.toml
 
 venv: $(VENV)/.installed-dev
 
-## The project's own test suite, then every bundled task's invariants.
+## The project's own test suite (it also checks every bundled task's invariants).
 test: venv
-	$(PY) -m pytest bench_tasks --arena-validate -q -p no:cacheprovider
-	$(PY) -m pytest tests -p no:cacheprovider -q
+	$(PY) -m pytest tests -p no:cacheprovider -q -n 2
 
 ## The main job: a sweep over the bundled benchmark.
 demo: venv

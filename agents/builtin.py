@@ -21,15 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult
-from pytest_hybridarena.agents.builtin_context import (
-    SKIP_DIRS,
-    build_context,
-    named_files,
-    render_files,
-    scan_workspace,
-)
+from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult, AgentStatus
+from pytest_hybridarena.agents.builtin_context import build_context, named_files, render_files, scan_workspace
 from pytest_hybridarena.agents.builtin_edits import Outcome, apply_edits, parse_edits
 
 __all__ = ["SYSTEM_PROMPT", "VERSION", "BuiltinAgent", "Options", "parse_options"]
@@ -196,7 +189,11 @@ def _module_name(rel: str, workspace: Path) -> str | None:
     parts = rel[: -len(".py")].split("/")
     if parts[-1] == "__init__":
         parts = parts[:-1]
-    if not parts or parts[-1] in ("__main__", "setup", "conftest") or not all(p.isidentifier() for p in parts):
+    if (
+        not parts
+        or parts[-1] in ("__main__", "setup", "conftest")
+        or not all(p.isidentifier() for p in parts)
+    ):
         return None
     if any(not (workspace.joinpath(*parts[:i]) / "__init__.py").is_file() for i in range(1, len(parts))):
         return None
@@ -232,31 +229,32 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def run_checks(workspace: Path, changed: list[str], deadline: float, clock: Callable[[], float]) -> CheckResult:
+def run_checks(
+    workspace: Path, changed: list[str], deadline: float, clock: Callable[[], float]
+) -> CheckResult:
     """The checks the task exposes: its visible tests (``pytest -q -x``), or when it has none (or
     they collect nothing) ``py_compile`` of the changed .py files and an import of their modules."""
-    steps: list[list[str]] = []
-    if has_visible_tests(workspace):
-        steps.append([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"])
-        if not any((workspace / n).is_file() for n in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")):
-            # No config of its own: keep pytest from finding one in a folder above the workspace.
-            steps[0] += ["-c", os.devnull, "--rootdir", ".", "--confcutdir", "."]
     log: list[str] = []
-    for i, argv in enumerate(steps):
+    if has_visible_tests(workspace):
+        argv = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+        if not any(
+            (workspace / n).is_file() for n in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+        ):
+            # No config of its own: keep pytest from picking up one from a folder above the workspace.
+            argv += ["-c", os.devnull, "--rootdir", ".", "--confcutdir", "."]
         code, out = run_command(argv, workspace, deadline - clock())
         log.append(f"$ python -m pytest {' '.join(argv[3:])}\n(exit {code})\n{out[-CHECK_TAIL_CHARS:]}")
-        if code is None:
-            return CheckResult(False, True, "\n".join(log))
-        if code != 5:  # 5: no tests collected, fall through to the compile/import check
-            return CheckResult(code == 0, False, "\n".join(log))
-        steps = steps[: i + 1]
+        if code != 5:  # 5: no tests collected, so fall through to the compile/import check
+            return CheckResult(code == 0, code is None, "\n".join(log))
     py = [p for p in changed if p.endswith(".py") and (workspace / p).is_file()]
     modules = [m for m in (_module_name(p, workspace) for p in py) if m]
     commands = [[sys.executable, "-m", "py_compile", *py]] if py else []
     commands += [[sys.executable, "-c", _IMPORT_SCRIPT, *modules]] if modules else []
     for argv in commands:
         code, out = run_command(argv, workspace, deadline - clock())
-        shown = "python -m py_compile " + " ".join(py) if "py_compile" in argv else "import " + ", ".join(modules)
+        shown = (
+            "python -m py_compile " + " ".join(py) if "py_compile" in argv else "import " + ", ".join(modules)
+        )
         log.append(f"$ {shown}\n(exit {code})\n{out[-CHECK_TAIL_CHARS:]}")
         if code != 0:
             return CheckResult(False, code is None, "\n".join(log))
@@ -265,7 +263,8 @@ def run_checks(workspace: Path, changed: list[str], deadline: float, clock: Call
 
 def _describe(outcomes: list[Outcome]) -> str:
     return "\n".join(
-        f"- {'applied' if o.applied else 'NOT applied'}: {o.edit.path} (reply line {o.edit.line}) — {o.message}"
+        f"- {'applied' if o.applied else 'NOT applied'}: {o.edit.path} "
+        f"(reply line {o.edit.line}) — {o.message}"
         for o in outcomes
     )
 
@@ -286,10 +285,10 @@ class BuiltinAgent:
         deadline = self.clock() + request.timeout_s
         log = Transcript(request.log_dir / "builtin.md")
 
-        def end(status: str, error: str | None = None) -> AgentResult:
+        def end(status: AgentStatus, error: str | None = None) -> AgentResult:
             log.add(f"## Result: {status}" + (f"\n\n{error}" if error else ""))
             code = 0 if status == "ok" else None
-            return AgentResult(status, log.path, exit_code=code, error=error, version=VERSION)  # type: ignore[arg-type]
+            return AgentResult(status, log.path, exit_code=code, error=error, version=VERSION)
 
         try:
             options = parse_options(request.params)
@@ -301,7 +300,7 @@ class BuiltinAgent:
         files = scan_workspace(workspace)
         context = build_context(workspace, request.instruction, options.context_chars, files)
         texts = [f.path for f in files if f.text is not None]
-        named = [p for p in named_files(request.instruction, texts)]
+        named = named_files(request.instruction, texts)
         default = texts[0] if len(texts) == 1 else named[0] if len(named) == 1 else None
         partial = set(context.summarized) | set(context.omitted)
         log.add(
@@ -335,10 +334,14 @@ class BuiltinAgent:
                 parsed = parse_edits(reply.text, known, default)
                 outcomes = apply_edits(workspace, parsed.edits, partial)
                 problems = "\n".join(f"- reply line {p.line}: {p.reason}" for p in parsed.problems)
-                log.add("### edits\n\n" + "\n".join(filter(None, [_describe(outcomes), problems])) or "(none)")
+                log.add(
+                    "### edits\n\n" + ("\n".join(filter(None, [_describe(outcomes), problems])) or "(none)")
+                )
                 changed += [o.edit.path for o in outcomes if o.applied and o.edit.path not in changed]
                 if round_no == options.rounds:
                     break
+                if self.clock() >= deadline:
+                    return end("timeout", f"budget of {request.timeout_s:g}s used up after round {round_no}")
                 check = run_checks(workspace, changed, deadline, self.clock)
                 log.block(f"### checks ({'passed' if check.passed else 'failed'})", check.log)
                 if check.timed_out and self.clock() >= deadline:
@@ -355,23 +358,29 @@ class BuiltinAgent:
 
     @staticmethod
     def _feedback(
-        workspace: Path, changed: list[str], outcomes: list[Outcome], problems: str, check: CheckResult, options: Options
+        workspace: Path,
+        changed: list[str],
+        outcomes: list[Outcome],
+        problems: str,
+        check: CheckResult,
+        options: Options,
     ) -> tuple[str, set[str]]:
         """The next user message: what was applied or not, the check output, the changed files now."""
         parts = []
         if outcomes or problems:
-            parts.append("Result of your edit blocks:\n" + "\n".join(filter(None, [_describe(outcomes), problems])))
+            parts.append(
+                "Result of your edit blocks:\n" + "\n".join(filter(None, [_describe(outcomes), problems]))
+            )
         else:
             parts.append("Your reply contained no edit blocks.")
         state = "passed" if check.passed else "failed"
         parts.append(f"The checks {state}:\n\n{check.log}")
-        texts = {p: (workspace / p).read_text("utf-8", "replace") for p in changed if (workspace / p).is_file()}
+        texts = {
+            p: (workspace / p).read_text("utf-8", "replace") for p in changed if (workspace / p).is_file()
+        }
         shown: set[str] = set()
         if texts:
             rendered, shown = render_files(texts, options.context_chars // 2, first=changed)
             parts.append(f"Current content of the files you changed:\n\n{rendered}")
         parts.append("Fix the problems with new edit blocks in the same format.")
         return "\n\n".join(parts), shown
-
-
-_ = SKIP_DIRS  # re-exported for docs: the folders the agent never shows or checks

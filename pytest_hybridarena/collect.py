@@ -97,8 +97,11 @@ def _ensure_marker(config: pytest.Config, name: str) -> None:
 # ``--strict-markers`` (pytest 9.2 rejects unknown names in -m) even when no task carries the tag.
 CONVENTIONAL_TAGS = {
     "demo": "tasks in the quick demo selection (small enough for the embedded models)",
-    "slow": "tasks whose acceptance suite or expected agent run is long",
-    "embedded": "cells that need the embedded llama.cpp models",
+    "slow": "tasks whose acceptance suite takes more than 10 s",
+    "easy": "tasks of difficulty easy",
+    "medium": "tasks of difficulty medium",
+    "hard": "tasks of difficulty hard",
+    "visible_tests": "tasks whose workspace ships tests the agent may run",
 }
 
 

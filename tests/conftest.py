@@ -17,6 +17,9 @@ from tests.fakes.script import Recorder
 
 pytest_plugins = ["pytester"]
 
+# Alternative reference solutions of bundled tasks: data for test_bench_tasks.py, not tests.
+collect_ignore = ["alt_solutions"]
+
 PUZZLE_STUB = '''
 def add(a, b):
     """Return the sum of a and b."""

@@ -2,7 +2,7 @@
 
 ``<name>`` is a model from :data:`pytest_hybridarena.router.models.MODELS` (``qwen2.5-coder-0.5b``,
 ``qwen2.5-coder-1.5b``, ``smollm2-135m``) or a path to any ``.gguf`` file. ``threads`` defaults to
-``os.cpu_count()``, ``ctx`` (context window in tokens) to 8192.
+``os.cpu_count()``, ``ctx`` (context window in tokens) to 8192 (0: the model's trained maximum).
 
 What the caller must know:
 
@@ -133,7 +133,9 @@ def load_model(model: str, ctx: int = DEFAULT_CTX, threads: int | None = None) -
                     verbose=False,
                 )
             except (ValueError, RuntimeError, OSError) as exc:
-                raise UpstreamError("config", f"embedded:{model}: llama.cpp cannot load {path}: {exc}") from exc
+                raise UpstreamError(
+                    "config", f"embedded:{model}: llama.cpp cannot load {path}: {exc}"
+                ) from exc
             loaded = _MODELS[key] = LoadedModel(key, llm)
         return loaded
 
@@ -179,7 +181,9 @@ class _Job:
             self._post(err)
             return
         except Exception as exc:  # whatever llama.cpp raises must reach the caller, not kill the thread
-            self._post(UpstreamError("protocol", f"{self.label}: llama.cpp failed: {type(exc).__name__}: {exc}"))
+            self._post(
+                UpstreamError("protocol", f"{self.label}: llama.cpp failed: {type(exc).__name__}: {exc}")
+            )
             return
         if result is None:
             if not self.cancelled.is_set():
@@ -201,7 +205,13 @@ class EmbeddedBackend(Backend):
                 f"backend spec {spec.text!r}: unknown parameter(s) {', '.join(unknown)}; "
                 f"known: {', '.join(_PARAMS)}"
             )
+        # llama.cpp rounds a context below 256 up while llama-cpp-python sizes its token buffer
+        # from the request, and the mismatch crashes generation; 0 means the model's own maximum.
         self.ctx = _int_param(spec, "ctx", DEFAULT_CTX, 0)
+        if 0 < self.ctx < 256:
+            raise ValueError(
+                f"backend spec {spec.text!r}: ctx={self.ctx} must be 0 (the model's maximum) or >= 256"
+            )
         self.threads = _int_param(spec, "threads", os.cpu_count() or 1, 1)
         self._loaded: LoadedModel | None = None
         self._jobs: set[_Job] = set()
@@ -298,7 +308,9 @@ class EmbeddedBackend(Backend):
 
         return Stream(lambda s: self._events(job, n_prompt, deadline, s), release)
 
-    async def _events(self, job: _Job, n_prompt: int, deadline: float, stream: Stream) -> AsyncIterator[Chunk]:
+    async def _events(
+        self, job: _Job, n_prompt: int, deadline: float, stream: Stream
+    ) -> AsyncIterator[Chunk]:
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         stream.model_echoed = self.model
 
@@ -314,7 +326,9 @@ class EmbeddedBackend(Backend):
                     async with asyncio.timeout_at(deadline):
                         event = await job.events.get()
                 except TimeoutError as exc:
-                    raise UpstreamError("timeout", f"{self.label}: stream passed the request timeout") from exc
+                    raise UpstreamError(
+                        "timeout", f"{self.label}: stream passed the request timeout"
+                    ) from exc
                 if isinstance(event, UpstreamError):
                     raise event
                 if isinstance(event, str):

@@ -55,7 +55,9 @@ def generate(
     import llama_cpp
 
     room = llm.n_ctx() - len(prompt)
-    limit = room if sampling.max_tokens is None or sampling.max_tokens <= 0 else min(sampling.max_tokens, room)
+    limit = (
+        room if sampling.max_tokens is None or sampling.max_tokens <= 0 else min(sampling.max_tokens, room)
+    )
     llm.set_seed(sampling.seed if sampling.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED)
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
     decoder = codecs.getincrementaldecoder("utf-8")("replace")

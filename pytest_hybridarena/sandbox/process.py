@@ -1,0 +1,366 @@
+"""The process sandbox: the command runs as a child process under rlimits set by a fresh launcher
+interpreter, in its own process group (SIGKILLed as a whole at the timeout and after every run),
+with a scrubbed environment and, where bwrap or unshare can provide one, no network.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import select
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+from pytest_hybridarena.sandbox.base import (
+    _MIB,
+    OUTPUT_TAIL_BYTES,
+    Limits,
+    SandboxResult,
+    SandboxUnavailable,
+    _tail,
+    derived_cpu_s,
+    scrub_env,
+)
+
+__all__ = ["LAUNCHER_CODE", "NETWORK_MODES", "ProcessSandbox", "probe_bwrap", "probe_unshare"]
+
+NETWORK_MODES = ("auto", "none", "require")
+
+_PROBE_TIMEOUT_S = 10.0
+_GROUP_EXIT_GRACE_S = 2.0
+
+
+# --- process sandbox: rlimit launcher -----------------------------------------------------------
+
+# Runs as `python -I -S -c LAUNCHER_CODE <report fd> NAME=VALUE,... -- argv...` in the child: it sets
+# the rlimits and execs argv. This replaces `preexec_fn`, which is unsafe when the caller has other
+# threads (our aiohttp router thread): a forked child may deadlock on a lock another thread held (the
+# subprocess docs' warning on preexec_fn). The launcher is a fresh interpreter, so nothing is shared.
+# -I -S keep it deaf to PYTHON* variables and fast: ~7 ms here. It avoids `json` on purpose: importing
+# json (re, enum) doubled the launcher's start-up, 6 ms per run measured. It reports what the kernel
+# accepted as "ok NAME VALUE" / "skip NAME reason" lines on a pipe (the fd is passed with pass_fds
+# and closed before exec), so `isolation` states what was in force rather than what was asked.
+LAUNCHER_CODE = """\
+import os, resource, sys
+fd, limits, argv = int(sys.argv[1]), sys.argv[2], sys.argv[4:]
+lines = []
+for item in filter(None, limits.split(",")):
+    name, value = item.split("=")
+    value = int(value)
+    res = getattr(resource, name, None)
+    try:
+        if res is None:
+            raise ValueError("not available on this platform")
+        hard = resource.getrlimit(res)[1]
+        if hard != resource.RLIM_INFINITY and value > hard:
+            value = hard  # the inherited hard limit is already tighter; raising it needs privilege
+        resource.setrlimit(res, (value, value))
+        lines.append("ok %s %d" % (name, value))
+    except (OSError, ValueError) as exc:
+        lines.append("skip %s %s: %s" % (name, type(exc).__name__, str(exc).replace("\\n", " ")))
+os.write(fd, "\\n".join(lines).encode())
+os.close(fd)
+try:
+    os.execvp(argv[0], argv)
+except OSError as exc:
+    sys.stderr.write("hybridarena sandbox: cannot execute %r: %s\\n" % (argv[0], exc))
+    sys.exit(127)
+"""
+
+
+def _requested_rlimits(limits: Limits, timeout_s: float) -> tuple[dict[str, int], dict[str, str]]:
+    requested: dict[str, int] = {}
+    skipped: dict[str, str] = {}
+    if limits.address_space_mb is not None:
+        requested["RLIMIT_AS"] = limits.address_space_mb * _MIB
+    requested["RLIMIT_CPU"] = limits.cpu_s if limits.cpu_s is not None else derived_cpu_s(timeout_s)
+    if limits.file_size_mb is not None:
+        requested["RLIMIT_FSIZE"] = limits.file_size_mb * _MIB
+    if limits.processes is not None:
+        if os.geteuid() == 0:
+            # fork() exempts real root (INIT_USER / CAP_SYS_RESOURCE), so claiming it would be false.
+            skipped["RLIMIT_NPROC"] = "not enforced for root (uid 0); use the docker sandbox's pids_limit"
+        else:
+            requested["RLIMIT_NPROC"] = limits.processes
+    return requested, skipped
+
+
+# --- process sandbox: network wrappers ----------------------------------------------------------
+
+
+def _wrapper_failure(prefix: Sequence[str]) -> str | None:
+    """Run ``true`` under the wrapper; None when it works, else why not."""
+    try:
+        done = subprocess.run(
+            [*prefix, "true"], stdin=subprocess.DEVNULL, capture_output=True, timeout=_PROBE_TIMEOUT_S
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if done.returncode != 0:
+        return f"exit {done.returncode}: {done.stderr.decode(errors='replace').strip()[-300:]}"
+    return None
+
+
+@functools.cache
+def probe_bwrap() -> tuple[tuple[str, ...] | None, str]:
+    """``(argv prefix, description)`` when bwrap can unshare the network here, else ``(None, reason)``.
+
+    Probed once per process (cached); the sandboxed child keeps the caller's uid.
+    """
+    exe = shutil.which("bwrap")
+    if exe is None:
+        return None, "bwrap: not on PATH (Debian/Ubuntu package: bubblewrap)"
+    prefix = (exe, "--unshare-net", "--dev-bind", "/", "/", "--die-with-parent", "--")
+    why = _wrapper_failure(prefix)
+    if why is not None:
+        return None, f"bwrap: `{shlex.join(prefix)} true` failed: {why}"
+    return prefix, "bwrap --unshare-net: new network namespace with only loopback; caller's uid"
+
+
+@functools.cache
+def probe_unshare() -> tuple[tuple[str, ...] | None, str]:
+    """Like :func:`probe_bwrap` for util-linux ``unshare`` in a new user + network namespace.
+
+    ``--map-current-user`` (util-linux ≥ 2.38) keeps the caller's uid; older versions only offer
+    ``--map-root-user``, under which the child is root *inside* the namespace (it can then e.g. read
+    the caller's own mode-000 files, but nothing the caller could not already reach).
+    """
+    exe = shutil.which("unshare")
+    if exe is None:
+        return None, "unshare: not on PATH (package util-linux)"
+    failures: list[str] = []
+    for mapping, who in (("--map-current-user", "caller's uid"), ("--map-root-user", "mapped root")):
+        prefix = (exe, mapping, "--net", "--")
+        why = _wrapper_failure(prefix)
+        if why is None:
+            return prefix, f"unshare {mapping} --net: new network namespace, loopback down; {who}"
+        failures.append(f"`{shlex.join(prefix)} true` failed: {why}")
+    return None, "unshare: " + "; ".join(failures)
+
+
+def _resolve_network(mode: str) -> tuple[str, tuple[str, ...], str]:
+    """``(method, argv prefix, detail)`` for ``mode``; precedence bwrap > unshare > none."""
+    if mode == "none":
+        return "none", (), "network isolation not requested (network='none')"
+    reasons: list[str] = []
+    for method, probe in (("bwrap", probe_bwrap), ("unshare", probe_unshare)):
+        prefix, detail = probe()
+        if prefix is not None:
+            return method, prefix, detail
+        reasons.append(detail)
+    if mode == "require":
+        raise SandboxUnavailable("network isolation required but no method works here: " + "; ".join(reasons))
+    return "none", (), "no isolation method works here: " + "; ".join(reasons)
+
+
+# --- process sandbox: waiting and killing -------------------------------------------------------
+
+
+def _wait_for_exit(proc: subprocess.Popen[bytes], timeout_s: float) -> bool:
+    """True once the leader has exited, leaving it unreaped where possible.
+
+    An unreaped (zombie) leader keeps its pid, and therefore the process-group id, from being
+    recycled, so the ``killpg`` that follows cannot hit an unrelated group. Linux gives us that via
+    a pidfd; elsewhere ``Popen.wait`` reaps, and that tiny window is accepted.
+    """
+    if sys.platform == "linux":
+        try:
+            pidfd = os.pidfd_open(proc.pid)
+        except OSError:  # kernel < 5.3 or a seccomp filter
+            pass
+        else:
+            try:
+                poller = select.poll()
+                poller.register(pidfd, select.POLLIN)
+                return bool(poller.poll(math.ceil(timeout_s * 1000)))
+            finally:
+                os.close(pidfd)
+    try:
+        proc.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # gone already / a setuid bwrap (dies with its child)
+        pass
+
+
+def _group_has_live_members(pgid: int) -> bool:
+    """Any non-zombie process in the group? (Linux /proc; elsewhere assume the SIGKILL landed.)"""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return False
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2 :].split()  # after "pid (comm) ": state ppid pgrp ...
+        if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
+
+
+def _await_group_exit(pgid: int) -> None:
+    """Wait (bounded) until SIGKILLed group members are gone, so none outlives ``run()``."""
+    deadline = time.monotonic() + _GROUP_EXIT_GRACE_S
+    delay = 0.001
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        if not _group_has_live_members(pgid):
+            return  # only zombies left, waiting for init (or a subreaper) to reap them
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def _read_report(fd: int) -> tuple[dict[str, int], dict[str, str]] | None:
+    """Parse the launcher's report; None if it never wrote one (killed before it got that far)."""
+    os.set_blocking(fd, False)
+    chunks: list[bytes] = []
+    try:
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+    except BlockingIOError:
+        pass
+    if not chunks:
+        return None
+    applied: dict[str, int] = {}
+    skipped: dict[str, str] = {}
+    for line in b"".join(chunks).decode(errors="replace").splitlines():
+        kind, name, detail = line.split(" ", 2)
+        if kind == "ok":
+            applied[name] = int(detail)
+        else:
+            skipped[name] = detail
+    return applied, skipped
+
+
+def _tail_file(f: IO[bytes]) -> str:
+    size = f.seek(0, os.SEEK_END)
+    f.seek(max(0, size - OUTPUT_TAIL_BYTES))
+    return _tail(f.read(OUTPUT_TAIL_BYTES))
+
+
+class ProcessSandbox:
+    """Run a command as a child process: rlimits, own process group, scrubbed env, no network.
+
+    Output goes to unlinked temporary files rather than pipes: ``run()`` waits for the command's
+    exit, not for EOF, so a background process it left behind cannot stall the call, and memory
+    stays bounded (the file is capped by RLIMIT_FSIZE). ``mounts`` are ignored: the child already
+    sees the whole filesystem.
+    """
+
+    name: str = "process"
+
+    def __init__(self, limits: Limits = Limits(), *, network: str = "auto") -> None:
+        if network not in NETWORK_MODES:
+            raise ValueError(f"network={network!r} is not one of: {', '.join(NETWORK_MODES)}")
+        self.limits = limits
+        self.network = network
+
+    def available(self) -> tuple[bool, str]:
+        if os.name != "posix":
+            return False, f"the process sandbox needs POSIX process groups and rlimits, not {os.name!r}"
+        try:
+            method, _, detail = _resolve_network(self.network)
+        except SandboxUnavailable as exc:
+            return False, str(exc)
+        return True, f"process sandbox; network: {method} ({detail})"
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        timeout_s: float,
+        env: Mapping[str, str] | None = None,
+        mounts: Sequence[Path] = (),
+    ) -> SandboxResult:
+        if not argv:
+            raise ValueError("argv is empty: nothing to run")
+        if timeout_s <= 0:
+            raise ValueError(f"timeout_s must be positive, got {timeout_s!r}")
+        if not cwd.is_dir():
+            raise NotADirectoryError(f"sandbox cwd {cwd} is not a directory")
+        cwd = cwd.resolve()
+        method, prefix, detail = _resolve_network(self.network)
+        child_env, removed = scrub_env(os.environ if env is None else env)
+        child_env.update(HOME=str(cwd), PYTHONDONTWRITEBYTECODE="1")
+        requested, skipped = _requested_rlimits(self.limits, timeout_s)
+
+        report_r, report_w = os.pipe()
+        spec = ",".join(f"{name}={value}" for name, value in requested.items())
+        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER_CODE, str(report_w), spec, "--"]
+        full_argv = [*prefix, *launcher, *argv]
+        try:
+            with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+                started = time.perf_counter()
+                try:
+                    proc = subprocess.Popen(
+                        full_argv,
+                        cwd=cwd,
+                        env=child_env,
+                        stdin=subprocess.DEVNULL,
+                        stdout=out,
+                        stderr=err,
+                        start_new_session=True,  # pgid == proc.pid: one killpg reaches every descendant
+                        pass_fds=(report_w,),
+                    )
+                finally:
+                    os.close(report_w)
+                try:
+                    timed_out = not _wait_for_exit(proc, timeout_s)
+                    duration_s = time.perf_counter() - started
+                finally:
+                    _kill_group(proc.pid)  # survivors too; the leader is still unreaped here
+                    proc.wait()
+                    _await_group_exit(proc.pid)
+                stdout, stderr = _tail_file(out), _tail_file(err)
+            report = _read_report(report_r)
+        finally:
+            os.close(report_r)
+
+        if report is None:
+            applied: dict[str, int] = {}
+            skipped.update(dict.fromkeys(requested, "unconfirmed: killed before the launcher reported"))
+        else:
+            applied = report[0]
+            skipped.update(report[1])
+        isolation: dict[str, object] = {
+            "kind": "process",
+            "network": method,
+            "network_detail": detail,
+            "rlimits": {"requested": requested, "applied": applied, "skipped": skipped},
+            "kill": "process group (SIGKILL at timeout and after every run)",
+            "env_scrubbed": removed,
+            "home": str(cwd),
+            "filesystem": "host (not confined)",
+        }
+        return SandboxResult(
+            exit_code=None if timed_out else proc.returncode,
+            timed_out=timed_out,
+            stdout=stdout,
+            stderr=stderr,
+            duration_s=duration_s,
+            isolation=isolation,
+        )

@@ -1,0 +1,240 @@
+"""The builtin agent end to end against the OpenAI fake (``tests/fakes/openai_fake.py``) on loopback,
+plus its parameters. Visible tests and compile checks run as real subprocesses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
+from pytest_hybridarena.agents.builtin import SYSTEM_PROMPT, BuiltinAgent, Options, parse_options
+from tests.agents.conftest import FakeOpenAI
+from tests.fakes.script import Reply
+
+FENCE = "```"
+STUB = 'def add(a, b):\n    """Return a + b."""\n    raise NotImplementedError\n'
+VISIBLE_TEST = "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+WRONG = f"calc.py\n{FENCE}python\ndef add(a, b):\n    return a - b\n{FENCE}\n"
+FIX = f"calc.py\n{FENCE}python\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n>>>>>>> REPLACE\n{FENCE}\n"
+
+MakeRequest = Callable[..., AgentRequest]
+
+
+@pytest.fixture
+def make_request(tmp_path: Path, fake_openai: FakeOpenAI) -> MakeRequest:
+    def make(
+        files: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        timeout_s: float = 120.0,
+        seed: int = 42,
+    ) -> AgentRequest:
+        workspace = tmp_path / "workspace"
+        for rel, text in (files if files is not None else {"calc.py": STUB}).items():
+            (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / rel).write_text(text, encoding="utf-8")
+        endpoint = AgentEndpoint(fake_openai.base_url, "http://unused", model="arena-cell", api_key="k-123")
+        return AgentRequest(
+            workspace=workspace,
+            instruction="Implement add in calc.py.",
+            endpoint=endpoint,
+            timeout_s=timeout_s,
+            seed=seed,
+            log_dir=tmp_path / "log",
+            params=params or {},
+        )
+
+    return make
+
+
+def last_user(body: dict[str, Any]) -> str:
+    return str(next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user"))
+
+
+def test_single_shot_applies_the_edit_and_writes_a_transcript(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue.append(Reply(text="Adding.\n\n" + WRONG.replace("a - b", "a + b")))
+    request = make_request()
+    result = BuiltinAgent().run(request)
+    assert (result.status, result.error, result.version) == ("ok", None, "builtin-1")
+    assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
+    (body,) = fake_openai.recorder.requests
+    assert body["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
+    assert "Implement add in calc.py." in last_user(body)
+    assert "calc.py\n```python\ndef add(a, b):" in last_user(body)  # the workspace is shown
+    assert result.transcript_path == request.log_dir / "builtin.md"
+    transcript = result.transcript_path.read_text()
+    assert "Adding." in transcript
+    assert "- applied: calc.py (reply line 4) — whole file" in transcript
+
+
+def test_seed_temperature_and_limits_are_sent(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    request = make_request(params={"temperature": "0.7", "max_tokens": "64"}, seed=7)
+    assert BuiltinAgent().run(request).status == "ok"
+    (body,) = fake_openai.recorder.requests
+    assert {k: body[k] for k in ("model", "seed", "temperature", "max_tokens")} == {
+        "model": "arena-cell",
+        "seed": 7,
+        "temperature": 0.7,
+        "max_tokens": 64,
+    }
+    assert fake_openai.recorder.headers[0]["Authorization"] == "Bearer k-123"
+
+
+def test_default_temperature_is_sent(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    BuiltinAgent().run(make_request())
+    assert (fake_openai.recorder.requests[0]["temperature"], fake_openai.recorder.requests[0]["max_tokens"]) == (
+        0.2,
+        2048,
+    )
+
+
+def test_second_round_gets_the_visible_test_failure_and_fixes_it(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue += [Reply(text=WRONG), Reply(text=FIX)]
+    request = make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "2"})
+    result = BuiltinAgent().run(request)
+    assert result.status == "ok"
+    first, second = fake_openai.recorder.requests
+    feedback = last_user(second)
+    assert "FAILED tests/test_calc.py::test_add" in feedback
+    assert "assert -1 == 3" in feedback
+    assert "calc.py\n```python\ndef add(a, b):\n    return a - b\n```" in feedback  # current content
+    assert second["messages"][2] == {"role": "assistant", "content": WRONG}
+    assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
+
+
+def test_rounds_stop_early_when_the_checks_pass(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    fake_openai.recorder.queue.append(Reply(text=WRONG.replace("a - b", "a + b")))
+    request = make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "3"})
+    assert BuiltinAgent().run(request).status == "ok"
+    assert len(fake_openai.recorder.requests) == 1
+    assert "### checks (passed)" in (request.log_dir / "builtin.md").read_text()
+
+
+def test_without_visible_tests_a_syntax_error_is_fed_back(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    broken = f"calc.py\n{FENCE}python\ndef add(a, b)\n    return a + b\n{FENCE}\n"
+    fake_openai.recorder.queue += [Reply(text=broken), Reply(text=WRONG.replace("a - b", "a + b"))]
+    request = make_request(params={"rounds": "2"})
+    assert BuiltinAgent().run(request).status == "ok"
+    feedback = last_user(fake_openai.recorder.requests[1])
+    assert "$ python -m py_compile calc.py" in feedback
+    assert "SyntaxError" in feedback
+
+
+def test_import_errors_of_changed_modules_are_fed_back(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    bad_import = f"calc.py\n{FENCE}python\nimport no_such_module_xyz\n{FENCE}\n"
+    fake_openai.recorder.queue += [Reply(text=bad_import), Reply(text="I give up.")]
+    BuiltinAgent().run(make_request(params={"rounds": "2"}))
+    feedback = last_user(fake_openai.recorder.requests[1])
+    assert "$ import calc" in feedback
+    assert "ModuleNotFoundError: No module named 'no_such_module_xyz'" in feedback
+
+
+def test_rejected_edits_are_reported_in_the_next_round(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    miss = f"calc.py\n{FENCE}\n<<<<<<< SEARCH\nreturn 42\n=======\nreturn 43\n>>>>>>> REPLACE\n{FENCE}\n"
+    fake_openai.recorder.queue += [Reply(text=miss), Reply(text="ok")]
+    BuiltinAgent().run(make_request(params={"rounds": "2"}))
+    feedback = last_user(fake_openai.recorder.requests[1])
+    assert "NOT applied: calc.py (reply line 3) — SEARCH text not found in calc.py" in feedback
+
+
+def test_http_500_is_an_error_and_keeps_the_edits_so_far(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue += [Reply(text=WRONG), Reply(status=500)]
+    request = make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "2"})
+    result = BuiltinAgent().run(request)
+    assert result.status == "error"
+    assert result.error is not None
+    assert "HTTP 500" in result.error
+    assert "fake status 500" in result.error
+    assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a - b\n"
+    assert "## Result: error" in (request.log_dir / "builtin.md").read_text()
+
+
+def test_connection_failure_is_an_error(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    fake_openai.recorder.queue.append(Reply(fault="drop"))
+    result = BuiltinAgent().run(make_request())
+    assert result.status == "error"
+    assert result.error is not None
+    assert result.error.startswith("builtin: ")
+
+
+def test_a_hung_endpoint_ends_in_timeout(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    fake_openai.recorder.queue.append(Reply(fault="hang"))
+    result = BuiltinAgent().run(make_request(timeout_s=0.5))
+    assert result.status == "timeout"
+    assert result.transcript_path is not None
+
+
+class FakeClock:
+    """Monotonic time that moves only when the fake server is asked something."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_budget_used_up_during_a_round_stops_before_the_next(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    clock = FakeClock()
+    take = fake_openai.recorder.take
+
+    async def slow_take(request: web.Request) -> tuple[dict[str, Any], Reply]:
+        clock.now += 100.0
+        return await take(request)
+
+    fake_openai.recorder.take = slow_take  # type: ignore[method-assign]
+    fake_openai.recorder.queue += [Reply(text=WRONG), Reply(text=FIX)]
+    request = make_request(params={"rounds": "2"}, timeout_s=60.0)
+    result = BuiltinAgent(clock=clock).run(request)
+    assert result.status == "timeout"
+    assert len(fake_openai.recorder.requests) == 1
+    assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a - b\n"
+
+
+def test_unknown_parameter_is_an_error_naming_the_known_ones(make_request: MakeRequest) -> None:
+    result = BuiltinAgent().run(make_request(params={"x": "1"}))
+    assert result.status == "error"
+    assert result.error == "builtin: unknown parameter 'x'; known: rounds, temperature, max_tokens, context_chars"
+
+
+@pytest.mark.parametrize(
+    "params", [{"rounds": "two"}, {"rounds": "0"}, {"temperature": "hot"}, {"context_chars": "10"}]
+)
+def test_malformed_parameter_is_an_error(params: dict[str, str], make_request: MakeRequest) -> None:
+    (key, value), agent = next(iter(params.items())), BuiltinAgent()
+    result = agent.run(make_request(params=params))
+    assert result.status == "error"
+    assert result.error is not None
+    assert f"parameter {key!r} must be" in result.error
+    assert repr(value) in result.error
+
+
+def test_parameters_are_parsed_from_strings() -> None:
+    options = parse_options({"rounds": "3", "temperature": "0", "max_tokens": "512", "context_chars": "8000"})
+    assert options == Options(rounds=3, temperature=0.0, max_tokens=512, context_chars=8000)
+
+
+def test_no_endpoint_is_an_error(make_request: MakeRequest) -> None:
+    request = make_request()
+    result = BuiltinAgent().run(
+        AgentRequest(request.workspace, request.instruction, None, 10.0, 1, request.log_dir, {})
+    )
+    assert (result.status, result.error) == ("error", "builtin needs an LLM endpoint (the cell has none)")
+
+
+def test_agent_contract() -> None:
+    agent = BuiltinAgent()
+    assert (agent.name, agent.uses_llm, agent.available()) == ("builtin", True, (True, ""))
