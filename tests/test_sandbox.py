@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena import sandbox
 from pytest_hybridarena.sandbox import (
     DEFAULT_IMAGE,
     DockerSandbox,
@@ -23,6 +22,9 @@ from pytest_hybridarena.sandbox import (
     make_sandbox,
     scrub_env,
 )
+
+# The process sandbox looks its network probes up here, so that is where tests replace them.
+from pytest_hybridarena.sandbox import process as sandbox_process
 
 MIB = 1024 * 1024
 
@@ -44,8 +46,8 @@ def is_alive(pid: int) -> bool:
 @pytest.fixture
 def no_network_isolation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stands in for a machine where neither bwrap nor unshare can create a network namespace."""
-    monkeypatch.setattr(sandbox, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
-    monkeypatch.setattr(sandbox, "probe_unshare", lambda: (None, "unshare: EPERM (faked)"))
+    monkeypatch.setattr(sandbox_process, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
+    monkeypatch.setattr(sandbox_process, "probe_unshare", lambda: (None, "unshare: EPERM (faked)"))
 
 
 # --- process sandbox: results ------------------------------------------------------------------
@@ -264,7 +266,7 @@ def test_without_isolation_the_child_reaches_loopback(tmp_path: Path, listening_
 
 
 def test_network_auto_blocks_loopback(tmp_path: Path, listening_port: int) -> None:
-    methods = {"bwrap": sandbox.probe_bwrap(), "unshare": sandbox.probe_unshare()}
+    methods = {"bwrap": sandbox_process.probe_bwrap(), "unshare": sandbox_process.probe_unshare()}
     working = [name for name, (prefix, _) in methods.items() if prefix is not None]
     if not working:
         pytest.skip("no network isolation method works here: " + "; ".join(r for _, r in methods.values()))
@@ -278,10 +280,10 @@ def test_network_auto_blocks_loopback(tmp_path: Path, listening_port: int) -> No
 def test_network_auto_uses_unshare_when_bwrap_is_missing(
     tmp_path: Path, listening_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prefix, reason = sandbox.probe_unshare()
+    prefix, reason = sandbox_process.probe_unshare()
     if prefix is None:
         pytest.skip(reason)
-    monkeypatch.setattr(sandbox, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
+    monkeypatch.setattr(sandbox_process, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
     result = ProcessSandbox(network="auto").run(
         [*python(CONNECT), str(listening_port)], cwd=tmp_path, timeout_s=30
     )

@@ -47,8 +47,13 @@ __all__ = [
 SANDBOX_KINDS = ("process", "docker")
 
 
+# B008: Limits is a frozen dataclass, so a shared default is safe; ruff only sees that in base.py.
 def make_sandbox(
-    kind: str, *, limits: Limits = Limits(), network: str = "auto", image: str = DEFAULT_IMAGE
+    kind: str,
+    *,
+    limits: Limits = Limits(),  # noqa: B008
+    network: str = "auto",
+    image: str = DEFAULT_IMAGE,
 ) -> Sandbox:
     """Build the sandbox named by ``--arena-sandbox``; ``network`` applies to the process sandbox
     (a container always runs with ``network_mode="none"``), ``image`` to the docker one."""

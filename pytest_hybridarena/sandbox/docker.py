@@ -30,13 +30,14 @@ DOCKER_WORKDIR = "/workspace"
 _DOCKER_API_TIMEOUT_S = 5
 
 
+# B008: Limits is a frozen dataclass, so a shared default is safe; ruff only sees that in base.py.
 def docker_run_kwargs(
     image: str,
     argv: Sequence[str],
     *,
     cwd: Path,
     timeout_s: float,
-    limits: Limits = Limits(),
+    limits: Limits = Limits(),  # noqa: B008
     env: Mapping[str, str] | None = None,
     mounts: Sequence[Path] = (),
     user: str | None = None,
@@ -113,7 +114,8 @@ class DockerSandbox:
 
     name: str = "docker"
 
-    def __init__(self, limits: Limits = Limits(), *, image: str = DEFAULT_IMAGE) -> None:
+    # B008: Limits is a frozen dataclass, so a shared default is safe; ruff only sees that in base.py.
+    def __init__(self, limits: Limits = Limits(), *, image: str = DEFAULT_IMAGE) -> None:  # noqa: B008
         self.limits = limits
         self.image = image
         self._client: Any = None

@@ -272,7 +272,8 @@ class ProcessSandbox:
 
     name: str = "process"
 
-    def __init__(self, limits: Limits = Limits(), *, network: str = "auto") -> None:
+    # B008: Limits is a frozen dataclass, so a shared default is safe; ruff only sees that in base.py.
+    def __init__(self, limits: Limits = Limits(), *, network: str = "auto") -> None:  # noqa: B008
         if network not in NETWORK_MODES:
             raise ValueError(f"network={network!r} is not one of: {', '.join(NETWORK_MODES)}")
         self.limits = limits
