@@ -29,7 +29,8 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
 
 def test_the_wheel_holds_every_module_and_the_price_table(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), "."],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), "."],
         cwd=REPO, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     [wheel] = tmp_path.glob("pytest_hybridarena-*.whl")

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.builtin import SYSTEM_PROMPT, BuiltinAgent, Options, parse_options
+
 from tests.agents.conftest import FakeOpenAI
 from tests.fakes.script import Reply
 
@@ -19,7 +19,10 @@ FENCE = "```"
 STUB = 'def add(a, b):\n    """Return a + b."""\n    raise NotImplementedError\n'
 VISIBLE_TEST = "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
 WRONG = f"calc.py\n{FENCE}python\ndef add(a, b):\n    return a - b\n{FENCE}\n"
-FIX = f"calc.py\n{FENCE}python\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n>>>>>>> REPLACE\n{FENCE}\n"
+FIX = (
+    f"calc.py\n{FENCE}python\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n"
+    f">>>>>>> REPLACE\n{FENCE}\n"
+)
 
 MakeRequest = Callable[..., AgentRequest]
 
@@ -87,10 +90,8 @@ def test_seed_temperature_and_limits_are_sent(make_request: MakeRequest, fake_op
 
 def test_default_temperature_is_sent(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
     BuiltinAgent().run(make_request())
-    assert (fake_openai.recorder.requests[0]["temperature"], fake_openai.recorder.requests[0]["max_tokens"]) == (
-        0.2,
-        2048,
-    )
+    (body,) = fake_openai.recorder.requests
+    assert (body["temperature"], body["max_tokens"]) == (0.2, 2048)
 
 
 def test_second_round_gets_the_visible_test_failure_and_fixes_it(
@@ -100,7 +101,7 @@ def test_second_round_gets_the_visible_test_failure_and_fixes_it(
     request = make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "2"})
     result = BuiltinAgent().run(request)
     assert result.status == "ok"
-    first, second = fake_openai.recorder.requests
+    _, second = fake_openai.recorder.requests
     feedback = last_user(second)
     assert "FAILED tests/test_calc.py::test_add" in feedback
     assert "assert -1 == 3" in feedback
@@ -129,7 +130,9 @@ def test_without_visible_tests_a_syntax_error_is_fed_back(
     assert "SyntaxError" in feedback
 
 
-def test_import_errors_of_changed_modules_are_fed_back(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+def test_import_errors_of_changed_modules_are_fed_back(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
     bad_import = f"calc.py\n{FENCE}python\nimport no_such_module_xyz\n{FENCE}\n"
     fake_openai.recorder.queue += [Reply(text=bad_import), Reply(text="I give up.")]
     BuiltinAgent().run(make_request(params={"rounds": "2"}))
@@ -138,7 +141,9 @@ def test_import_errors_of_changed_modules_are_fed_back(make_request: MakeRequest
     assert "ModuleNotFoundError: No module named 'no_such_module_xyz'" in feedback
 
 
-def test_rejected_edits_are_reported_in_the_next_round(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+def test_rejected_edits_are_reported_in_the_next_round(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
     miss = f"calc.py\n{FENCE}\n<<<<<<< SEARCH\nreturn 42\n=======\nreturn 43\n>>>>>>> REPLACE\n{FENCE}\n"
     fake_openai.recorder.queue += [Reply(text=miss), Reply(text="ok")]
     BuiltinAgent().run(make_request(params={"rounds": "2"}))
@@ -207,7 +212,10 @@ def test_budget_used_up_during_a_round_stops_before_the_next(
 def test_unknown_parameter_is_an_error_naming_the_known_ones(make_request: MakeRequest) -> None:
     result = BuiltinAgent().run(make_request(params={"x": "1"}))
     assert result.status == "error"
-    assert result.error == "builtin: unknown parameter 'x'; known: rounds, temperature, max_tokens, context_chars"
+    assert (
+        result.error
+        == "builtin: unknown parameter 'x'; known: rounds, temperature, max_tokens, context_chars"
+    )
 
 
 @pytest.mark.parametrize(

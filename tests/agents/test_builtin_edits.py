@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from pytest_hybridarena.agents.builtin_edits import (
     SearchReplace,
     UnsafePath,
@@ -20,6 +19,13 @@ from pytest_hybridarena.agents.builtin_edits import (
 )
 
 FENCE = "```"
+
+
+def sr(search: str, replace: str, path: str = "calc.py") -> str:
+    """A SEARCH/REPLACE block as the system prompt asks for it; ``search``/``replace`` end in newlines."""
+    return f"{path}\n{FENCE}\n<<<<<<< SEARCH\n{search}=======\n{replace}>>>>>>> REPLACE\n{FENCE}\n"
+
+
 CALC = "def add(a, b):\n    return a - b\n\n\ndef sub(a, b):\n    return a - b\n"
 
 
@@ -77,7 +83,9 @@ def test_longer_fence_keeps_inner_fences_in_the_content() -> None:
 
 def test_pathless_block_uses_the_default_path_when_it_is_the_only_one() -> None:
     reply = f"Done:\n{FENCE}python\nX = 1\n{FENCE}\nRun it with:\n{FENCE}bash\npytest\n{FENCE}\n"
-    assert parse_edits(reply, ["calc.py"], default_path="calc.py").edits == (WholeFile("calc.py", "X = 1\n", 2),)
+    assert parse_edits(reply, ["calc.py"], default_path="calc.py").edits == (
+        WholeFile("calc.py", "X = 1\n", 2),
+    )
 
 
 def test_two_pathless_blocks_are_ambiguous_even_with_a_default_path() -> None:
@@ -96,9 +104,9 @@ def test_search_replace_block_with_language_tag(workspace: Path) -> None:
     assert (workspace / "calc.py").read_text() == CALC.replace("a - b", "a + b", 1)
 
 
-def test_search_replace_with_the_path_inside_the_fence(workspace: Path) -> None:
-    reply = f"{FENCE}\ncalc.py\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n>>>>>>> REPLACE\n{FENCE}\n"
-    assert parse_edits(reply).edits == (SearchReplace("calc.py", "    return a - b\n", "    return a + b\n", 3),)
+def test_search_replace_with_the_path_inside_the_fence() -> None:
+    reply = f"{FENCE}\ncalc.py\n<<<<<<< SEARCH\nold\n=======\nnew\n>>>>>>> REPLACE\n{FENCE}\n"
+    assert parse_edits(reply).edits == (SearchReplace("calc.py", "old\n", "new\n", 3),)
 
 
 def test_unfenced_search_replace_is_accepted(workspace: Path) -> None:
@@ -124,7 +132,7 @@ def test_search_with_wrong_indentation_matches_and_replacement_is_reindented() -
 
 
 def test_search_that_does_not_match_is_reported_and_not_applied(workspace: Path) -> None:
-    reply = f"calc.py\n{FENCE}\n<<<<<<< SEARCH\ndef mul(a, b):\n=======\ndef times(a, b):\n>>>>>>> REPLACE\n{FENCE}\n"
+    reply = sr("def mul(a, b):\n", "def times(a, b):\n")
     (outcome,) = apply_edits(workspace, parse_edits(reply).edits)
     assert not outcome.applied
     assert outcome.message == "SEARCH text not found in calc.py"
@@ -144,7 +152,7 @@ def test_multiple_blocks_and_sections_apply_in_order(workspace: Path) -> None:
 
 def test_crlf_file_keeps_its_line_endings(workspace: Path) -> None:
     (workspace / "calc.py").write_bytes(CALC.replace("\n", "\r\n").encode())
-    reply = f"calc.py\n{FENCE}\n<<<<<<< SEARCH\ndef sub(a, b):\n=======\ndef minus(a, b):\n>>>>>>> REPLACE\n{FENCE}\n"
+    reply = sr("def sub(a, b):\n", "def minus(a, b):\n")
     assert apply_reply(workspace, reply) == [True]
     assert (workspace / "calc.py").read_bytes() == CALC.replace("sub", "minus").replace("\n", "\r\n").encode()
 
@@ -159,9 +167,15 @@ def test_empty_search_creates_a_new_file(workspace: Path) -> None:
     ("reply", "reason"),
     [
         (f"calc.py\n{FENCE}python\ndef add(a, b):\n    return a + b\n", "never closed"),
-        (f"calc.py\n{FENCE}\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef plus(a, b):\n{FENCE}\n", "without its"),
+        (
+            f"calc.py\n{FENCE}\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef plus(a, b):\n{FENCE}\n",
+            "without its",
+        ),
         (f"calc.py\n{FENCE}\n<<<<<<< SEARCH\ndef add(a, b):\n>>>>>>> REPLACE\n{FENCE}\n", "without its"),
-        (f"{FENCE}\n<<<<<<< SEARCH\ndef add(a, b):\n=======\nx\n>>>>>>> REPLACE\n{FENCE}\n", "without a file path"),
+        (
+            f"{FENCE}\n<<<<<<< SEARCH\ndef add(a, b):\n=======\nx\n>>>>>>> REPLACE\n{FENCE}\n",
+            "without a file path",
+        ),
         (f"calc.py\n{FENCE}diff\n--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n{FENCE}\n", "unified diffs"),
     ],
     ids=["unclosed-fence", "no-replace-marker", "no-divider", "no-path", "unified-diff"],
@@ -195,7 +209,9 @@ def test_parser_never_raises(reply: str) -> None:
     parse_edits(reply, ["a.py", "b/c.py"], default_path="a.py")
 
 
-@pytest.mark.parametrize("path", ["../x.py", "/etc/passwd", "a/../../x.py", "~/x.py", ".git/config", "C:/x.py", ""])
+@pytest.mark.parametrize(
+    "path", ["../x.py", "/etc/passwd", "a/../../x.py", "~/x.py", ".git/config", "C:/x.py", ""]
+)
 def test_paths_that_leave_the_workspace_are_rejected(workspace: Path, path: str) -> None:
     with pytest.raises(UnsafePath):
         resolve_in_workspace(workspace, path)
