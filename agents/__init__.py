@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
+from pytest_hybridarena.agents.builtin import BuiltinAgent
 from pytest_hybridarena.agents.nop import NopAgent
 from pytest_hybridarena.agents.oracle import OracleAgent
 
@@ -19,6 +20,7 @@ __all__ = [
 ]
 
 BUILTIN_AGENTS: dict[str, Callable[[], Agent]] = {
+    "builtin": BuiltinAgent,
     "nop": NopAgent,
     "oracle": OracleAgent,
 }

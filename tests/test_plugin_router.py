@@ -145,3 +145,26 @@ def test_a_conftest_can_add_a_strategy(
     result.assert_outcomes(passed=1)
     [row] = rows_of(pytester)
     assert row["calls"]["cloud"] == 1
+
+
+def test_builtin_agent_solves_a_task_through_the_router(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    fake_openai.recorder.default = Reply(text=f"calc.py\n```python\n{SOLUTION}```\n", prompt_tokens=90)
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=builtin",
+        "--arena-strategies=always-cloud",
+        f"--arena-local=openai:fake-small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:fake-big@{fake_openai.base_url}",
+    )
+    result.assert_outcomes(passed=1)
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "pass"
+    assert row["calls"] == {"total": 1, "local": 0, "cloud": 1, "errors": 0, "escalated": 0}
+    assert row["tokens"]["cloud_prompt"] == 90
+    assert row["versions"]["agent"] == "builtin-1"
+    [request] = fake_openai.recorder.requests
+    assert request["seed"] == 42
+    assert "Implement add." in json.dumps(request["messages"])
