@@ -36,6 +36,7 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
         artifacts_dir=artifacts_dir,
         artifacts_ref=os.path.relpath(artifacts_dir, state.run_dir),
         pricing_sha=state.pricing_sha,
+        price_as=state.settings.price_as,
         worker=os.environ.get("PYTEST_XDIST_WORKER"),
         versions={"plugin": state.plugin_version},
     )

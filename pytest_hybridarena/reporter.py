@@ -109,6 +109,8 @@ class ArenaReporter:
             return
         tr = terminalreporter
         tr.write_sep("=", "hybridarena validation" if self.settings.validate else "hybridarena summary")
+        if not self.settings.validate:
+            tr.write_line(models_line(self.settings))
         text = (
             render_validation(self.rows) if self.settings.validate else render_summary(summarize(self.rows))
         )
@@ -116,8 +118,9 @@ class ArenaReporter:
             tr.write_line(line)
         if not self.settings.validate:
             tr.write_line(
-                "pass rate: intention-to-treat (error and timeout count as not passed); "
-                "95% CI: task-clustered bootstrap with a Wilson floor (docs/statistics.md)"
+                "pass rate: intention-to-treat (error and timeout count as not passed), 95% CI by "
+                "task-clustered bootstrap with a Wilson floor (docs/statistics.md); cloud tok: cloud "
+                "share of all tokens; calls, cost: mean per cell"
             )
         tr.write_line(f"results: {self.out_path} ({len(self.rows)} rows)")
         floor = self.settings.fail_under
@@ -148,6 +151,18 @@ class ArenaReporter:
             and session.exitstatus == pytest.ExitCode.OK
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def models_line(settings: ArenaSettings) -> str:
+    """Which models served the two sides, and how the cost column is priced."""
+    stand_in = (
+        " (an embedded stand-in for a frontier model)" if settings.cloud.startswith("embedded:") else ""
+    )
+    if settings.price_as:
+        pricing = f"cloud tokens priced as {settings.price_as} list prices"
+    else:
+        pricing = "cloud tokens at the cloud model's list prices"
+    return f"local: {settings.local} | cloud: {settings.cloud}{stand_in} | cost: {pricing}, local $0"
 
 
 def _worker(report: pytest.TestReport) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
 from pytest_hybridarena.cells import Cell, parse_spec
+from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.rows import Row, now_iso
 from pytest_hybridarena.sandbox import Sandbox, SandboxUnavailable
 from pytest_hybridarena.scoring import ScoreResult, copy_workspace, score_workspace
@@ -40,6 +41,7 @@ class CellContext:
     artifacts_dir: Path
     artifacts_ref: str
     pricing_sha: str | None = None
+    price_as: str | None = None
     worker: str | None = None
     versions: dict[str, str | None] = field(default_factory=dict)
 
@@ -131,7 +133,7 @@ def run_cell(
             row, score = _score(ctx, row, workspace, sandbox)
     finally:
         if usage is not None:
-            row = _with_usage(row, usage())
+            row = _with_usage(row, usage(), ctx.price_as)
     total = time.monotonic() - t0
     row = row.replace(wall_s={**row.wall_s, "total": round(total, 3)}, finished_at=now_iso())
     return CellRun(row=row, score=score, agent_result=agent_result, workspace=workspace)
@@ -154,7 +156,7 @@ def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tup
     return row.replace(outcome="fail", error=None), score
 
 
-def _with_usage(row: Row, usage: dict[str, Any]) -> Row:
+def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) -> Row:
     """Fold the router's per-cell totals into the row.
 
     An agent that failed while the router recorded backend errors on its cell failed *because of*
@@ -171,7 +173,7 @@ def _with_usage(row: Row, usage: dict[str, Any]) -> Row:
             "estimated": bool(tokens.get("estimated", False)),
         },
         models={"local": models.get("local"), "cloud": models.get("cloud")},
-        cost_usd={"scenario": usage.get("cost_scenario", "list-price"), "value": usage.get("cost_usd")},
+        cost_usd=_cost(usage, price_as),
         decisions_ref=usage.get("decisions_ref", row.decisions_ref),
     )
     if row.outcome == "error" and row.error and row.error["kind"] == "agent" and errors:
@@ -181,3 +183,18 @@ def _with_usage(row: Row, usage: dict[str, Any]) -> Row:
         )
         row = row.replace(error={"kind": "backend", "message": message[-2000:]})
     return row
+
+
+def _cost(usage: dict[str, Any], price_as: str | None) -> dict[str, Any]:
+    """The cell's cost: the router's list-price cost of the real cloud model, or the cloud side's
+    tokens priced as if billed at ``price_as`` (local tokens are always $0)."""
+    if price_as is None:
+        return {"scenario": "list-price", "value": usage.get("cost_usd")}
+    tokens = usage.get("tokens") or {}
+    value = load_prices().cost_usd(
+        price_as,
+        int(tokens.get("cloud_prompt", 0)),
+        int(tokens.get("cloud_completion", 0)),
+        int(tokens.get("cached", 0)) if int(tokens.get("cloud_prompt", 0)) else 0,
+    )
+    return {"scenario": f"as:{price_as}", "value": None if value is None else round(value, 8)}

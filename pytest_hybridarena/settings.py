@@ -59,6 +59,13 @@ OPTIONS: tuple[Option, ...] = (
         "Backend spec of the cloud model (keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY or key_env=).",
         "embedded:qwen2.5-coder-1.5b",
     ),
+    Option(
+        "price-as",
+        "Price the cloud side's tokens as if billed at this model's list prices (pricing/prices.toml), "
+        "e.g. gpt-5.5. Default: the router's own pricing of the real cloud model; gpt-5.5 when the "
+        "cloud is an embedded stand-in.",
+        None,
+    ),
     Option("out", "Path of the JSONL results file (default: reports/<run-id>/results.jsonl).", None),
     Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
@@ -73,13 +80,14 @@ class ArenaSettings:
     sandbox: str
     local: str
     cloud: str
+    price_as: str | None
     out: str | None
     fail_under: float | None
     validate: bool
 
     def result_relevant(self) -> dict[str, Any]:
         """The part of the settings that changes what a cell measures (hashed into ``config_sha``)."""
-        return {"sandbox": self.sandbox, "local": self.local, "cloud": self.cloud}
+        return {"sandbox": self.sandbox, "local": self.local, "cloud": self.cloud, "price_as": self.price_as}
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -165,6 +173,28 @@ def parse_backend(value: str, source: str) -> str:
     return str(value)
 
 
+STAND_IN_PRICE = "gpt-5.5"
+
+
+def parse_price_model(value: str, source: str) -> str:
+    from pytest_hybridarena.pricing import load_prices
+
+    table = load_prices()
+    if table.resolve(value) is None:
+        raise pytest.UsageError(
+            f"{source}: {value!r} is not in the price table; known: {', '.join(sorted(table.prices))}"
+        )
+    return str(value)
+
+
+def _price_as(config: pytest.Config, cloud: str) -> str | None:
+    """An explicit choice wins; an embedded cloud (a stand-in) is priced as the model it stands in for."""
+    chosen = _get(config, "price-as", lambda v, s: None if v in (None, "") else parse_price_model(v, s))
+    if chosen is None and cloud.startswith("embedded:"):
+        return STAND_IN_PRICE
+    return chosen
+
+
 def _get(config: pytest.Config, name: str, parse: Callable[[Any, str], T]) -> T:
     opt = next(o for o in OPTIONS if o.name == name)
     value, source = _raw(config, opt)
@@ -179,13 +209,15 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
     if validate:
         # Invariants are about the task, not about routing: one cell per agent is enough.
         agents, strategies, seeds = ("nop", "oracle"), strategies[:1], seeds[:1]
+    cloud = _get(config, "cloud", parse_backend)
     return ArenaSettings(
         agents=tuple(sorted(agents)),
         strategies=tuple(sorted(strategies)),
         seeds=seeds,
         sandbox=_get(config, "sandbox", parse_choice(("process", "docker"))),
         local=_get(config, "local", parse_backend),
-        cloud=_get(config, "cloud", parse_backend),
+        cloud=cloud,
+        price_as=_price_as(config, cloud),
         out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
         fail_under=_get(config, "fail-under", parse_percent),
         validate=validate,

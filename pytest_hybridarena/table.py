@@ -28,6 +28,9 @@ HEADERS = (
     "timeout",
     "skip",
     "pass rate [95% CI]",
+    "cloud tok",
+    "calls",
+    "cost/cell",
     "median wall",
 )
 
@@ -40,6 +43,9 @@ class CellSummary:
     counts: dict[str, int]
     rate: RateEstimate | None
     median_wall_s: float | None
+    cloud_token_fraction: float | None = None
+    calls_per_cell: float = 0.0
+    cost_per_cell: float | None = None
 
     @property
     def n(self) -> int:
@@ -69,8 +75,37 @@ def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = 10_000) -> lis
                 walls.append(float(row["wall_s"]["total"]))
         key = f"{task_class}|{agent}|{strategy}"
         rate = pass_rate_ci(per_task, key=key, resamples=resamples) if per_task else None
-        summaries.append(CellSummary(task_class, agent, strategy, counts, rate, median(walls)))
+        judged = [r for r in members if r["outcome"] != "skipped"]
+        summaries.append(
+            CellSummary(
+                task_class,
+                agent,
+                strategy,
+                counts,
+                rate,
+                median(walls),
+                cloud_token_fraction=_cloud_fraction(judged),
+                calls_per_cell=sum(r["calls"]["total"] for r in judged) / len(judged) if judged else 0.0,
+                cost_per_cell=_mean_cost(judged),
+            )
+        )
     return summaries
+
+
+def _cloud_fraction(rows: list[dict[str, Any]]) -> float | None:
+    """Cloud share of all tokens (prompt + completion) over the group; None when no tokens flowed."""
+    cloud = sum(r["tokens"]["cloud_prompt"] + r["tokens"]["cloud_completion"] for r in rows)
+    local = sum(r["tokens"]["local_prompt"] + r["tokens"]["local_completion"] for r in rows)
+    return cloud / (cloud + local) if cloud + local else None
+
+
+def _mean_cost(rows: list[dict[str, Any]]) -> float | None:
+    """Mean cost per cell; None when any cell's cost is unknown (an unpriced model), so a partial
+    sum is never shown as the cost."""
+    values = [r["cost_usd"]["value"] for r in rows]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(values) / len(values)
 
 
 def _rate_text(rate: RateEstimate | None) -> str:
@@ -92,7 +127,10 @@ def render_summary(summaries: Sequence[CellSummary]) -> str:
             s.counts["timeout"],
             s.counts["skipped"],
             _rate_text(s.rate),
-            "–" if s.median_wall_s is None else f"{s.median_wall_s:.2f}s",
+            "–" if s.cloud_token_fraction is None else f"{100 * s.cloud_token_fraction:.0f}%",
+            f"{s.calls_per_cell:.1f}",
+            "–" if s.cost_per_cell is None else f"${s.cost_per_cell:.4f}",
+            "–" if s.median_wall_s is None else f"{s.median_wall_s:.1f}s",
         )
         for s in summaries
     ]

@@ -168,3 +168,37 @@ def test_builtin_agent_solves_a_task_through_the_router(
     [request] = fake_openai.recorder.requests
     assert request["seed"] == 42
     assert "Implement add." in json.dumps(request["messages"])
+
+
+def test_price_as_reprices_the_cloud_tokens_and_the_table_shows_cost_and_cloud_share(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    pytester.makeconftest(CALLER_CONFTEST)
+    fake_openai.recorder.default = Reply(text=SOLUTION, prompt_tokens=40, completion_tokens=12)
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=caller",
+        "--arena-strategies=always-local,always-cloud",
+        f"--arena-local=openai:fake-small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:fake-big@{fake_openai.base_url}",
+        "--arena-price-as=gpt-5.5",
+    )
+    rows = {r["cell"]["strategy"]: r for r in rows_of(pytester)}
+    # gpt-5.5: $5 per 1M input tokens, $30 per 1M output tokens; local tokens are free.
+    assert rows["always-cloud"]["cost_usd"] == {"scenario": "as:gpt-5.5", "value": pytest.approx(0.00056)}
+    assert rows["always-local"]["cost_usd"] == {"scenario": "as:gpt-5.5", "value": 0.0}
+    result.stdout.fnmatch_lines(
+        [
+            "*cost: cloud tokens priced as gpt-5.5 list prices*",
+            "*puzzles*caller*always-cloud*100.0%*100%*1.0*$0.0006*",
+            "*puzzles*caller*always-local*100.0%*0%*1.0*$0.0000*",
+        ]
+    )
+
+
+def test_price_as_must_name_a_priced_model(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", "--arena-price-as=gpt-9")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--arena-price-as: 'gpt-9' is not in the price table; known: *gpt-5.5*"])
