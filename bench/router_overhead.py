@@ -93,7 +93,7 @@ def run_upstream(ready: Any, stop: Any) -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
-        ready.put(site.port)
+        ready.put(int(runner.addresses[0][1]))
         await asyncio.get_running_loop().run_in_executor(None, stop.wait)
         await runner.cleanup()
 

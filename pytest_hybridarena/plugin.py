@@ -60,14 +60,19 @@ def pytest_configure(config: pytest.Config) -> None:
         run_id, run_dir = workerinput["arena_run_id"], Path(workerinput["arena_run_dir"])
     else:
         run_id = new_run_id()
-        out = Path(settings.out) if settings.out else config.rootpath / "reports" / run_id / "results.jsonl"
+        if settings.out:
+            out = Path(settings.out)
+        elif settings.resume:
+            out = Path(settings.resume)  # a resumed run continues its own results file
+        else:
+            out = config.rootpath / "reports" / run_id / "results.jsonl"
         run_dir = out.parent
     config.stash[state_key] = ArenaState(config, settings, run_id, run_dir, _plugin_version())
 
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "hybridarena-xdist")
     if workerinput is None and not config.option.collectonly:
-        out_path = Path(settings.out) if settings.out else run_dir / "results.jsonl"
+        out_path = Path(settings.out or settings.resume or run_dir / "results.jsonl")
         reporter = ArenaReporter(config, settings, run_id, out_path)
         config.pluginmanager.register(reporter, "hybridarena-reporter")
 
@@ -174,6 +179,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         "run_id": state.run_id,
         "started_at": now_iso(),
         "args": list(config.invocation_params.args),
+        "resumed_from": settings.resume,
         "settings": {
             "agents": settings.agents,
             "strategies": settings.strategies,
@@ -188,7 +194,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         "plugin_version": state.plugin_version,
     }
     state.run_dir.mkdir(parents=True, exist_ok=True)
-    (state.run_dir / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    name = "run.json" if not (state.run_dir / "run.json").exists() else f"run.{state.run_id}.json"
+    (state.run_dir / name).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    index = state.resume_index
+    if index is not None:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            retry = ", re-running error and timeout cells" if index.retry_errors else ""
+            reporter.write_line(
+                f"hybridarena: resuming {index.path}: {len(index.rows)} finished cells{retry}"
+            )
+            for problem in index.problems:
+                reporter.write_line(f"hybridarena: {problem}")
 
 
 class XdistHooks:

@@ -41,12 +41,16 @@ class ArenaReporter:
         self.collect_errors = 0
         self.other_failures = 0
         self._file: IO[str] | None = None
+        resume = settings.resume
+        self._resuming_in_place = resume is not None and Path(resume).resolve() == out_path.resolve()
 
     # -- rows ---------------------------------------------------------------------------------
     def _write(self, row: dict[str, Any]) -> None:
         if self._file is None:
             self.out_path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self.out_path.open("a", encoding="utf-8", buffering=1)  # line-buffered: tail -f
+            if self._file.tell() and not _ends_with_newline(self.out_path):
+                self._file.write("\n")  # a killed run's torn last line stays on a line of its own
         self._file.write(json.dumps(row, separators=(",", ":")) + "\n")
         self._file.flush()
         self.rows.append(row)
@@ -81,7 +85,10 @@ class ArenaReporter:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         row = row_of(report)
         if report.when == "call" and row is not None:
-            self._write(row)
+            if row.get("resumed") and self._resuming_in_place:
+                self.rows.append(row)  # already in the file: count it, don't write it twice
+            else:
+                self._write(row)
             if report.failed and row["outcome"] not in ("fail", "error", "timeout"):
                 self.other_failures += 1
             return
@@ -163,6 +170,12 @@ def models_line(settings: ArenaSettings) -> str:
     else:
         pricing = "cloud tokens at the cloud model's list prices"
     return f"local: {settings.local} | cloud: {settings.cloud}{stand_in} | cost: {pricing}, local $0"
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1) == b"\n"
 
 
 def _worker(report: pytest.TestReport) -> str | None:

@@ -95,6 +95,7 @@ class Row:
     finished_at: str = ""
     versions: dict[str, str | None] = field(default_factory=dict)
     worker: str | None = None
+    attempt: int = 1
     schema: int = SCHEMA_VERSION
 
     def replace(self, **changes: Any) -> Row:
@@ -125,6 +126,7 @@ class Row:
             "finished_at": self.finished_at,
             "versions": dict(self.versions),
             "worker": self.worker,
+            "attempt": self.attempt,
         }
         _check_builtins(data, "row")
         return data
@@ -159,6 +161,7 @@ class Row:
             finished_at=data.get("finished_at", ""),
             versions=data.get("versions") or {},
             worker=data.get("worker"),
+            attempt=int(data.get("attempt", 1)),
         )
 
 

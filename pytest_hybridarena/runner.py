@@ -43,6 +43,7 @@ class CellContext:
     pricing_sha: str | None = None
     price_as: str | None = None
     worker: str | None = None
+    attempt: int = 1
     versions: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -69,6 +70,7 @@ def base_row(ctx: CellContext, started_at: str) -> Row:
         finished_at=started_at,
         versions=dict(ctx.versions),
         worker=ctx.worker,
+        attempt=ctx.attempt,
     )
 
 

@@ -67,6 +67,18 @@ OPTIONS: tuple[Option, ...] = (
         None,
     ),
     Option("out", "Path of the JSONL results file (default: reports/<run-id>/results.jsonl).", None),
+    Option(
+        "resume",
+        "Reuse the rows of this results.jsonl (same cell, config and task hashes) instead of re-running "
+        "those cells; new rows are appended to it unless --arena-out says otherwise.",
+        None,
+    ),
+    Option(
+        "retry",
+        "With --arena-resume: 'errors' re-runs the cells whose stored row is an error or timeout, as a "
+        "new attempt (the earlier row and artifacts are kept).",
+        None,
+    ),
     Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
 )
@@ -82,6 +94,8 @@ class ArenaSettings:
     cloud: str
     price_as: str | None
     out: str | None
+    resume: str | None
+    retry: str | None
     fail_under: float | None
     validate: bool
 
@@ -210,6 +224,14 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         # Invariants are about the task, not about routing: one cell per agent is enough.
         agents, strategies, seeds = ("nop", "oracle"), strategies[:1], seeds[:1]
     cloud = _get(config, "cloud", parse_backend)
+    resume = _get(config, "resume", lambda v, s: None if v in (None, "") else str(v))
+    retry = _get(config, "retry", lambda v, s: None if v in (None, "") else parse_choice(("errors",))(v, s))
+    if retry and not resume:
+        raise pytest.UsageError(
+            "--arena-retry=errors needs --arena-resume=<results.jsonl> to know what failed"
+        )
+    if resume and not os.path.isfile(resume):
+        raise pytest.UsageError(f"--arena-resume: {resume!r} is not a file (give the results.jsonl of a run)")
     return ArenaSettings(
         agents=tuple(sorted(agents)),
         strategies=tuple(sorted(strategies)),
@@ -219,6 +241,8 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         cloud=cloud,
         price_as=_price_as(config, cloud),
         out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
+        resume=resume,
+        retry=retry,
         fail_under=_get(config, "fail-under", parse_percent),
         validate=validate,
     )

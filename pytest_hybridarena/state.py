@@ -15,6 +15,7 @@ import pytest
 
 from pytest_hybridarena.agents.base import Agent
 from pytest_hybridarena.cells import parse_spec
+from pytest_hybridarena.resume import ResumeIndex
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.rows import config_sha
 from pytest_hybridarena.sandbox import Sandbox, make_sandbox
@@ -58,6 +59,7 @@ class ArenaState:
     _agents: dict[str, Agent] = field(default_factory=dict)
     _sandbox: Sandbox | None = None
     _sandbox_ok: tuple[bool, str] | None = None
+    _resume: ResumeIndex | None = None
 
     def router_config(self) -> RouterConfig:
         """Router settings for this process; decisions go to one log file per worker."""
@@ -68,6 +70,17 @@ class ArenaState:
             decisions_path=self.run_dir / "decisions" / f"{worker}.jsonl",
             run_id=self.run_id,
         )
+
+    @property
+    def resume_index(self) -> ResumeIndex | None:
+        """Rows of the run being resumed, loaded once per process (None without --arena-resume)."""
+        if self.settings.resume is None:
+            return None
+        if self._resume is None:
+            self._resume = ResumeIndex.load(
+                Path(self.settings.resume), retry_errors=self.settings.retry == "errors"
+            )
+        return self._resume
 
     @property
     def config_sha(self) -> str:

@@ -105,7 +105,7 @@ def _mean_cost(rows: list[dict[str, Any]]) -> float | None:
     values = [r["cost_usd"]["value"] for r in rows]
     if not values or any(v is None for v in values):
         return None
-    return sum(values) / len(values)
+    return float(sum(values)) / len(values)
 
 
 def _rate_text(rate: RateEstimate | None) -> str:

@@ -76,7 +76,8 @@ class RouterServer:
         site = web.TCPSite(runner, self.config.host, self.config.port)
         await site.start()
         self._runner = runner
-        return site.port
+        # TCPSite.port only exists from aiohttp 3.14; runner.addresses works on every 3.x.
+        return int(runner.addresses[0][1])
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Stop serving and join the thread. Idempotent; safe if start() failed."""

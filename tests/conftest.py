@@ -104,7 +104,7 @@ def fake_openai() -> Iterator[FakeUpstream]:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        return runner, site.port
+        return runner, int(runner.addresses[0][1])
 
     runner, port = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
     try:

@@ -127,7 +127,7 @@ def upstreams_sync() -> Iterator[Upstreams]:
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         runners.append(runner)
-        return site.port
+        return int(runner.addresses[0][1])
 
     def run(coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, loop).result(30)

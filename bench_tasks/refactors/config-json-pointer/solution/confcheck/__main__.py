@@ -1,0 +1,5 @@
+import sys
+
+from confcheck.cli import main
+
+sys.exit(main())

@@ -1,0 +1,7 @@
+"""evbus: a tiny in-process publish/subscribe event bus."""
+
+from evbus.bus import EventBus
+from evbus.errors import BusError
+from evbus.subscription import Subscription
+
+__all__ = ["BusError", "EventBus", "Subscription"]

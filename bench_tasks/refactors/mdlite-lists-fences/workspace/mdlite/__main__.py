@@ -1,0 +1,5 @@
+import sys
+
+from mdlite.cli import main
+
+sys.exit(main())
