@@ -64,9 +64,11 @@ class ArenaState:
     def router_config(self) -> RouterConfig:
         """Router settings for this process; decisions go to one log file per worker."""
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        # ${VARS} in a backend spec expand on each worker: with xdist gateways on several hosts,
+        # every host reaches its own model server (docs/scaling.md).
         return RouterConfig(
-            local=self.settings.local,
-            cloud=self.settings.cloud,
+            local=os.path.expandvars(self.settings.local),
+            cloud=os.path.expandvars(self.settings.cloud),
             decisions_path=self.run_dir / "decisions" / f"{worker}.jsonl",
             run_id=self.run_id,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -92,8 +93,9 @@ class FakeUpstream:
     recorder: Recorder
 
 
-@pytest.fixture
-def fake_openai() -> Iterator[FakeUpstream]:
+@contextlib.contextmanager
+def serve_fake_openai() -> Iterator[FakeUpstream]:
+    """Run the fake OpenAI-compatible server on 127.0.0.1 in a thread of its own."""
     recorder = Recorder()
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="fake-openai", daemon=True)
@@ -114,3 +116,9 @@ def fake_openai() -> Iterator[FakeUpstream]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeUpstream]:
+    with serve_fake_openai() as fake:
+        yield fake

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.conftest import FakeUpstream, MakeTask
+from tests.conftest import FakeUpstream, MakeTask, serve_fake_openai
 from tests.fakes.script import Reply
 from tests.test_plugin import rows_of
 
@@ -202,3 +202,33 @@ def test_price_as_must_name_a_priced_model(pytester: pytest.Pytester, make_task:
     result = pytester.runpytest("bench_tasks", "--arena-price-as=gpt-9")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--arena-price-as: 'gpt-9' is not in the price table; known: *gpt-5.5*"])
+
+
+def test_each_xdist_host_reaches_its_own_model_server(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    """Two popen gateways stand in for two hosts; each gets its own backend URL through its
+    environment, and ``${VAR}`` in the backend spec expands on the worker."""
+    pytest.importorskip("xdist")
+    for name in ("t1", "t2", "t3", "t4"):
+        make_task(name)
+    pytester.makeconftest(CALLER_CONFTEST)
+    fake_openai.recorder.default = Reply(text=SOLUTION)
+    with serve_fake_openai() as other:
+        other.recorder.default = Reply(text=SOLUTION)
+        hosts = [fake_openai.base_url.removeprefix("http://"), other.base_url.removeprefix("http://")]
+        result = pytester.runpytest_subprocess(
+            "bench_tasks",
+            "--dist=load",
+            *(arg for host in hosts for arg in ("--tx", f"popen//env:ARENA_HOST_MODEL={host}")),
+            "--arena-agents=caller",
+            "--arena-local=openai:small@http://${ARENA_HOST_MODEL}",
+            "--arena-cloud=openai:big@http://${ARENA_HOST_MODEL}",
+        )
+        result.assert_outcomes(passed=4)
+        rows = rows_of(pytester)
+        by_worker = {r["worker"]: r["models"]["local"] for r in rows}
+        assert len(by_worker) == 2, by_worker
+        assert len(fake_openai.recorder.requests) >= 1
+        assert len(other.recorder.requests) >= 1
+        assert len(fake_openai.recorder.requests) + len(other.recorder.requests) == 4
