@@ -80,8 +80,7 @@ def start_fake(latency_s: float) -> tuple[str, threading.Event]:
             await site.start()
             ready.append(int(runner.addresses[0][1]))
             started.set()
-            while not stop.is_set():
-                await asyncio.sleep(0.05)
+            await asyncio.get_running_loop().run_in_executor(None, stop.wait)
             await runner.cleanup()
 
         asyncio.run(main())
