@@ -3,6 +3,10 @@
 Commands:
     tasks [PATH]   list the tasks under PATH (default bench_tasks) by class, with acceptance-test
                    counts, tags and reference-solution size
+    report IN...   re-analyze run folders / results.jsonl / legacy raw.jsonl offline: print the
+                   tables, write aggregate.json and summary.md (docs/report.md)
+    pricing refresh
+                   rebuild the price table from LiteLLM's bundled cost map and print the diff
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pytest_hybridarena import pricing_refresh, report
 from pytest_hybridarena.catalog import find_tasks, render_catalog, task_entry
 
 
@@ -19,7 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     tasks = sub.add_parser("tasks", help="list the benchmark's tasks")
     tasks.add_argument("path", nargs="?", default="bench_tasks", type=Path)
+    report.add_arguments(sub.add_parser("report", help="re-analyze results offline"))
+    pricing_refresh.add_arguments(sub.add_parser("pricing", help="maintain the price table"))
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return report.run(args)
+    if args.command == "pricing":
+        return pricing_refresh.run(args)
     if args.command == "tasks":
         if not args.path.is_dir():
             parser.error(f"{args.path} is not a folder")

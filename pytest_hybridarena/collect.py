@@ -20,13 +20,14 @@ from pytest_hybridarena.tasks import TASK_FILE, TaskError, TaskSpec, load_task
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr
 
-__all__ = ["ArenaItem", "CellOutcome", "TaskDirectory", "TaskFile", "cell_key", "spec_key"]
+__all__ = ["ArenaItem", "CellOutcome", "TaskDirectory", "TaskFile", "cell_key", "row_key", "spec_key"]
 
 # pytest-timeout's limit on an item = agent budget + scoring budget + this grace.
 LAST_RESORT_GRACE_S = 10.0
 
 cell_key = pytest.StashKey[Cell]()
 spec_key = pytest.StashKey[TaskSpec]()
+row_key = pytest.StashKey[dict[str, Any]]()
 _registered_markers_key = pytest.StashKey[set[str]]()
 
 
@@ -64,7 +65,6 @@ class TaskFile(pytest.File):
             item = ArenaItem.from_parent(self, name=cell.item_name, callobj=_run_arena_cell)
             item.stash[cell_key] = cell
             item.stash[spec_key] = spec
-            item.user_properties.append(("arena_cell", cell.to_wire()))
             for name in _marker_names(spec, cell):
                 _ensure_marker(self.config, name)
                 item.add_marker(name)

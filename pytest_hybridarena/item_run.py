@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pytest_hybridarena.agents.base import AgentEndpoint
-from pytest_hybridarena.collect import ArenaItem, CellOutcome
+from pytest_hybridarena.collect import ArenaItem, CellOutcome, row_key
 from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.rows import Row
 from pytest_hybridarena.runner import CellContext, CellRun, error_row, run_cell
@@ -86,7 +86,7 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
 
 def _reuse(item: ArenaItem, state: ArenaState, stored: dict[str, Any]) -> None:
     """Report a finished cell of the run being resumed as this item's result, without running it."""
-    item.user_properties.append(("arena_row", {**stored, "resumed": True}))
+    _attach_wire(item, {**stored, "resumed": True})
     outcome = stored["outcome"]
     if outcome == "skipped":
         pytest.skip(f"resumed: {(stored.get('error') or {}).get('message', 'skipped')}")
@@ -106,10 +106,35 @@ def _invariant_holds(agent: str, outcome: str) -> bool:
 
 
 def attach_row(item: pytest.Item, row: Row) -> None:
-    """Put the row on the item's reports: the one channel from an xdist worker to the controller."""
+    """Put the row on the item's call report (``pytest_runtest_makereport`` in the plugin copies
+    it there): the one channel from an xdist worker to the controller."""
     wire = row.to_wire()
     item.config.hook.pytest_arena_update_row(row=wire, item=item)
-    item.user_properties.append(("arena_row", wire))
+    _attach_wire(item, wire)
+
+
+def _attach_wire(item: pytest.Item, wire: dict[str, Any]) -> None:
+    item.stash[row_key] = wire
+    # Flat properties for JUnit XML consumers (CI dashboards): one value per property.
+    tokens = wire.get("tokens") or {}
+    tests = wire.get("tests") or {}
+    models = wire.get("models") or {}
+    cell = wire["cell"]
+    item.user_properties.extend(
+        [
+            ("arena.agent", cell["agent"]),
+            ("arena.strategy", cell["strategy"]),
+            ("arena.seed", cell["seed"]),
+            ("arena.outcome", wire["outcome"]),
+            ("arena.tests", f"{tests.get('passed', 0)}/{tests.get('total', 0)}"),
+            ("arena.model.local", models.get("local")),
+            ("arena.model.cloud", models.get("cloud")),
+            ("arena.calls", (wire.get("calls") or {}).get("total", 0)),
+            ("arena.tokens.local", tokens.get("local_prompt", 0) + tokens.get("local_completion", 0)),
+            ("arena.tokens.cloud", tokens.get("cloud_prompt", 0) + tokens.get("cloud_completion", 0)),
+            ("arena.cost_usd", (wire.get("cost_usd") or {}).get("value")),
+        ]
+    )
 
 
 def _judge(item: ArenaItem, state: ArenaState, run: CellRun) -> None:

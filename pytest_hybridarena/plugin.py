@@ -16,7 +16,7 @@ import pytest
 
 from pytest_hybridarena import hookspecs
 from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
-from pytest_hybridarena.collect import TaskDirectory, TaskFile, register_static_markers
+from pytest_hybridarena.collect import ArenaItem, TaskDirectory, TaskFile, register_static_markers, row_key
 from pytest_hybridarena.reporter import ArenaReporter, row_of
 from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.router.strategies.registry import make_strategy, register_strategy
@@ -143,6 +143,18 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     task_errors, other_errors = session.config.stash[_task_collect_errors_key]
     if task_errors and not other_errors:
         session.config.option.continue_on_collection_errors = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Carry the cell (every phase) and its row (the call phase) on the report."""
+    report = yield
+    if isinstance(item, ArenaItem):
+        report.arena_cell = item.cell.to_wire()
+        row = item.stash.get(row_key, None)
+        if row is not None and call.when == "call":
+            report.arena_row = row
+    return report
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:

@@ -1,7 +1,7 @@
 """The controller-side sink: rows → JSONL (one writer, flushed per row) and the summary table.
 
 Registered only where reports converge — a plain session or the xdist controller, never a worker —
-and not under ``--collect-only``. Rows arrive inside ``report.user_properties``; reports without a
+and not under ``--collect-only``. Rows arrive as the ``arena_row`` attribute of reports; reports without a
 row (a failed setup, a crashed xdist worker) are turned into *error* rows here, so no cell is lost.
 """
 
@@ -25,10 +25,13 @@ __all__ = ["ArenaReporter", "row_of"]
 def row_of(
     report: pytest.TestReport | pytest.CollectReport, name: str = "arena_row"
 ) -> dict[str, Any] | None:
-    for key, value in getattr(report, "user_properties", ()):
-        if key == name:
-            return value  # type: ignore[no-any-return]
-    return None
+    """The row (``arena_row``) or cell (``arena_cell``) the plugin put on a report, if any.
+
+    They are report attributes, not ``user_properties``, so JUnit XML gets flat properties and
+    xdist carries them with the rest of the report (it copies the report's ``__dict__``).
+    """
+    value = getattr(report, name, None)
+    return value if isinstance(value, dict) else None
 
 
 class ArenaReporter:

@@ -407,3 +407,22 @@ def test_a_worker_crash_becomes_an_error_row_and_the_sweep_goes_on(
     assert rows["exiter"]["error"]["kind"] == "worker-crash"
     assert rows["oracle"]["outcome"] == "pass"
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_junit_xml_carries_flat_cell_properties(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    import xml.etree.ElementTree as ET
+
+    make_task("add")
+    junit = pytester.path / "junit.xml"
+    pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", f"--junitxml={junit}")
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    props = {p.get("name"): p.get("value") for p in cases["add[oracle-always-local-s42]"].iter("property")}
+    assert props["arena.agent"] == "oracle"
+    assert props["arena.strategy"] == "always-local"
+    assert props["arena.seed"] == "42"
+    assert props["arena.outcome"] == "pass"
+    assert props["arena.tests"] == "2/2"
+    assert props["arena.calls"] == "0"
+    nop = {p.get("name"): p.get("value") for p in cases["add[nop-always-local-s42]"].iter("property")}
+    assert nop["arena.outcome"] == "fail"
+    assert all(len(v or "") < 200 for v in props.values()), "flat values, not whole rows"

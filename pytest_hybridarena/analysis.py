@@ -1,0 +1,377 @@
+"""The analysis behind ``aggregate.json``: every statistic of every cell, from result rows alone.
+
+:func:`analyze` is a pure function over row dicts (the wire format of :mod:`pytest_hybridarena.rows`):
+no files, no pytest, deterministic (every bootstrap is seeded from a hash of what it compares). The
+live run and ``python -m pytest_hybridarena report`` call it on the same rows and get the same
+numbers. The methods are in ``docs/statistics.md``; the output schema is in ``docs/report.md``.
+
+A *cell* here is (task class, agent, strategy, local model, cloud model): the summary table of a
+live run groups by the first three only, and the models split a cell only when a merged analysis
+holds runs against different models.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from pytest_hybridarena.calibration import calibrate, sweep_curves
+from pytest_hybridarena.pareto import compare_pairs, decision_table, pareto_frontiers
+from pytest_hybridarena.pricing import PriceTable, load_prices
+from pytest_hybridarena.stats import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    Interval,
+    RateEstimate,
+    WeightCache,
+    cluster_bootstrap_ratios,
+    holm,
+    median,
+    rate_estimate,
+    task_set_seed,
+)
+
+__all__ = ["SCHEMA_VERSION", "CellData", "analyze", "interval_dict", "reprice_rows"]
+
+SCHEMA_VERSION = 1
+_OUTCOMES = ("pass", "fail", "error", "timeout", "skipped")
+# Per-task totals, one column each; the ratios below are (numerator, denominator) column pairs.
+_N, _PASS, _ERROR, _TIMEOUT, _JUDGED, _COST, _TOKENS, _CLOUD_TOK, _SIDE_CALLS, _CLOUD_CALLS, _CALLS, _WALL = (
+    range(12)
+)
+_RATIOS = {
+    "pass_rate": (_PASS, _N),
+    "pass_rate_error_adjusted": (_PASS, _JUDGED),
+    "error_rate": (_ERROR, _N),
+    "timeout_rate": (_TIMEOUT, _N),
+    "cost_per_task": (_COST, _N),
+    "tokens_per_task": (_TOKENS, _N),
+    "cloud_fraction_tokens": (_CLOUD_TOK, _TOKENS),
+    "cloud_fraction_calls": (_CLOUD_CALLS, _SIDE_CALLS),
+    "calls_per_task": (_CALLS, _N),
+    "wall_s_per_task": (_WALL, _N),
+}
+_RATES = {"pass_rate": _N, "pass_rate_error_adjusted": _JUDGED, "error_rate": _N, "timeout_rate": _N}
+
+
+@dataclass
+class CellData:
+    """The judged (non-skipped) trials of one cell as arrays, for the paired comparisons.
+
+    ``pairs`` are the sorted distinct (task, seed) codes; ``pair_task`` the task code of each pair,
+    ``pair_pass`` the share of its runs that passed (1.0/0.0 unless a merged input ran it twice) and
+    ``pair_cost`` its mean cost (NaN when unknown).
+    """
+
+    id: str
+    key: dict[str, Any]
+    stats: dict[str, Any]
+    pairs: npt.NDArray[np.int64]
+    pair_task: npt.NDArray[np.int64]
+    pair_pass: npt.NDArray[np.float64]
+    pair_cost: npt.NDArray[np.float64]
+    task_names: list[str]
+    cache: WeightCache
+
+
+def interval_dict(value: Interval | RateEstimate | None) -> dict[str, Any] | None:
+    """An interval as JSON-ready builtins (NaN becomes null)."""
+    if value is None:
+        return None
+    out: dict[str, Any] = {"point": _num(value.point), "low": _num(value.low), "high": _num(value.high)}
+    if isinstance(value, RateEstimate):
+        out["method"] = value.method
+    return out
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+def reprice_rows(
+    rows: Iterable[dict[str, Any]], price_as: str | None, table: PriceTable | None = None
+) -> list[dict[str, Any]]:
+    """Rows with ``cost_usd`` recomputed from tokens, cloud tokens billed at ``price_as``'s rates.
+
+    The same arithmetic as a live ``--arena-price-as`` run (``runner._cost``): local tokens $0,
+    cached tokens count only when the cloud side saw prompt tokens, rounded to 8 decimals. With
+    ``price_as=None`` the rows are returned unchanged. Raises ValueError naming the model when the
+    price table does not know it.
+    """
+    rows = list(rows)
+    if price_as is None:
+        return rows
+    table = table or load_prices()
+    if table.resolve(price_as) is None:
+        raise ValueError(
+            f"--price-as {price_as!r} is not in the price table; known: {', '.join(table.prices)}"
+        )
+    out = []
+    for row in rows:
+        tokens = row.get("tokens") or {}
+        prompt = int(tokens.get("cloud_prompt", 0))
+        cached = int(tokens.get("cached", 0)) if prompt else 0
+        value = table.cost_usd(price_as, prompt, int(tokens.get("cloud_completion", 0)), cached)
+        cost = {"scenario": f"as:{price_as}", "value": None if value is None else round(value, 8)}
+        out.append({**row, "cost_usd": cost})
+    return out
+
+
+def _cell_key(row: dict[str, Any]) -> tuple[str, str, str, str | None, str | None]:
+    cell, models = row["cell"], row.get("models") or {}
+    return (cell["task_class"], cell["agent"], cell["strategy"], models.get("local"), models.get("cloud"))
+
+
+def _cell_id(key: tuple[str, str, str, str | None, str | None]) -> str:
+    return "|".join("-" if part is None else part for part in key)
+
+
+def analyze(
+    rows: Iterable[dict[str, Any]],
+    *,
+    baseline: str = "always-cloud",
+    margin: float = 0.05,
+    price_as: str | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    decisions: Iterable[dict[str, Any]] | None = None,
+    calibrate_strategy: str | None = None,
+    target_cloud: float = 0.2,
+) -> dict[str, Any]:
+    """The aggregate of a set of rows: cells, paired comparisons, Pareto frontiers, decision table,
+    threshold-sweep curves and (with ``calibrate_strategy`` and ``decisions``) a calibration.
+
+    ``margin`` is a fraction (0.05 = 5 percentage points). Verdicts are one-sided tests at
+    α = (1 − confidence) / 2 (2.5 % for 95 %), Holm-adjusted within each family; the aggregate's
+    ``settings`` records all of this. Rows of any outcome are accepted; skipped rows are counted and
+    otherwise left out (intention-to-treat for everything else).
+    """
+    if not 0.0 <= margin < 1.0:
+        raise ValueError(f"margin is a fraction in [0, 1), e.g. 0.05 for 5 points; got {margin!r}")
+    rows = reprice_rows(rows, price_as)
+    cache: WeightCache = {}  # resample multiplicities per task set, shared by cells and comparisons
+    cells = _build_cells(rows, resamples=resamples, confidence=confidence, cache=cache)
+    alpha = (1.0 - confidence) / 2.0
+    comparisons = _baseline_comparisons(cells, baseline, margin, alpha, resamples, confidence)
+    by_outcome = {o: 0 for o in _OUTCOMES}
+    for row in rows:
+        by_outcome[row["outcome"]] += 1
+    aggregate: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "settings": {
+            "baseline": baseline,
+            "margin": margin,
+            "confidence": confidence,
+            "alpha": alpha,
+            "resamples": resamples,
+            "price_as": price_as,
+            "multiplicity": "holm",
+        },
+        "rows": {
+            "total": len(rows),
+            "by_outcome": by_outcome,
+            "runs": sorted({str(r.get("run_id")) for r in rows}),
+            "cost_scenarios": sorted({str((r.get("cost_usd") or {}).get("scenario")) for r in rows}),
+        },
+        "cells": {c.id: c.stats for c in cells},
+        "comparisons": comparisons,
+        "pareto": pareto_frontiers([c.stats for c in cells]),
+        "decisions": decision_table(
+            cells, margin=margin, alpha=alpha, resamples=resamples, confidence=confidence
+        ),
+        "curves": sweep_curves([c.stats for c in cells]),
+        "calibration": None,
+    }
+    if calibrate_strategy is not None:
+        aggregate["calibration"] = calibrate(decisions or [], calibrate_strategy, target_cloud)
+    return aggregate
+
+
+def _build_cells(
+    rows: Sequence[dict[str, Any]], *, resamples: int, confidence: float, cache: WeightCache
+) -> list[CellData]:
+    """Group rows into cells and compute every per-cell statistic; tasks coded in sorted-id order so
+    each cell's bootstrap sees its tasks in the same order as :func:`stats.pass_rate_ci`."""
+    task_names = sorted({r["cell"]["task_id"] for r in rows})
+    task_codes = {t: i for i, t in enumerate(task_names)}
+    seed_codes = {s: i for i, s in enumerate(sorted({int(r["cell"]["seed"]) for r in rows}))}
+    n_seeds = max(1, len(seed_codes))
+    grouped: dict[tuple[str, str, str, str | None, str | None], list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(_cell_key(row), []).append(row)
+    cells = []
+    for key in sorted(grouped, key=lambda k: tuple("" if p is None else p for p in k)):
+        members = grouped[key]
+        cells.append(
+            _cell(key, members, task_names, task_codes, seed_codes, n_seeds, resamples, confidence, cache)
+        )
+    return cells
+
+
+def _cell(
+    key: tuple[str, str, str, str | None, str | None],
+    members: list[dict[str, Any]],
+    task_names: list[str],
+    task_codes: dict[str, int],
+    seed_codes: dict[int, int],
+    n_seeds: int,
+    resamples: int,
+    confidence: float,
+    cache: WeightCache,
+) -> CellData:
+    cell_id = _cell_id(key)
+    counts = {o: 0 for o in _OUTCOMES}
+    for row in members:
+        counts[row["outcome"]] += 1
+    judged = [r for r in members if r["outcome"] != "skipped"]
+    m = len(judged)
+    task = np.fromiter((task_codes[r["cell"]["task_id"]] for r in judged), np.int64, m)
+    seed_idx = np.fromiter((seed_codes[int(r["cell"]["seed"])] for r in judged), np.int64, m)
+    outcome = [r["outcome"] for r in judged]
+    cost = np.fromiter(
+        (math.nan if (v := (r.get("cost_usd") or {}).get("value")) is None else float(v) for r in judged),
+        np.float64,
+        m,
+    )
+    cols = np.zeros((m, 12))
+    cols[:, _N] = 1.0
+    cols[:, _PASS] = [o == "pass" for o in outcome]
+    cols[:, _ERROR] = [o == "error" for o in outcome]
+    cols[:, _TIMEOUT] = [o == "timeout" for o in outcome]
+    cols[:, _JUDGED] = [o in ("pass", "fail") for o in outcome]
+    cols[:, _COST] = np.nan_to_num(cost)
+    for i, r in enumerate(judged):
+        tok, calls = r["tokens"], r["calls"]
+        cloud_tok = tok["cloud_prompt"] + tok["cloud_completion"]
+        cols[i, _TOKENS] = cloud_tok + tok["local_prompt"] + tok["local_completion"]
+        cols[i, _CLOUD_TOK] = cloud_tok
+        cols[i, _SIDE_CALLS] = calls["local"] + calls["cloud"]
+        cols[i, _CLOUD_CALLS] = calls["cloud"]
+        cols[i, _CALLS] = calls["total"]
+        cols[i, _WALL] = float(r["wall_s"]["total"])
+    tasks_sorted, inverse = np.unique(task, return_inverse=True)
+    k = tasks_sorted.size
+    totals = np.stack([np.bincount(inverse, weights=cols[:, j], minlength=k) for j in range(12)], axis=1)
+    unpriced = int(np.isnan(cost).sum())
+    seed = task_set_seed(key[0], (task_names[t] for t in tasks_sorted))
+    wanted = [name for name in _RATIOS if not (name == "cost_per_task" and unpriced)]
+    intervals = dict(
+        zip(
+            wanted,
+            cluster_bootstrap_ratios(
+                totals,
+                [_RATIOS[name] for name in wanted],
+                resamples=resamples,
+                confidence=confidence,
+                seed=seed,
+                cache=cache,
+            ),
+            strict=True,
+        )
+    )
+    stats: dict[str, Any] = {
+        "id": cell_id,
+        "task_class": key[0],
+        "agent": key[1],
+        "strategy": key[2],
+        "local_model": key[3],
+        "cloud_model": key[4],
+        "counts": counts,
+        "n": m,
+        "tasks": int(k),
+        "seeds": sorted({int(r["cell"]["seed"]) for r in judged}),
+        "bootstrap_seed": seed,
+    }
+    for name in _RATIOS:
+        interval = intervals.get(name)
+        if name in _RATES:
+            den = float(totals[:, _RATES[name]].sum())
+            num = float(totals[:, _RATIOS[name][0]].sum())
+            low, high = (interval.low, interval.high) if interval else (0.0, 1.0)
+            est = rate_estimate(num, den, int(k), low, high, confidence) if den > 0 else None
+            stats[name] = interval_dict(est)
+        else:
+            stats[name] = interval_dict(interval)
+    stats["cost_unpriced"] = unpriced
+    stats["median_wall_s"] = median(cols[:, _WALL]) if m else None
+    # (task, seed) pairs for the paired comparisons; repeated pairs (merged reruns) are averaged.
+    codes = task * n_seeds + seed_idx
+    pairs, pinv = np.unique(codes, return_inverse=True)
+    runs = np.bincount(pinv, minlength=pairs.size)
+    return CellData(
+        id=cell_id,
+        key=dict(zip(("task_class", "agent", "strategy", "local_model", "cloud_model"), key, strict=True)),
+        stats=stats,
+        pairs=pairs,
+        pair_task=pairs // n_seeds,
+        pair_pass=np.bincount(pinv, weights=cols[:, _PASS], minlength=pairs.size) / np.maximum(runs, 1),
+        pair_cost=np.bincount(pinv, weights=cost, minlength=pairs.size) / np.maximum(runs, 1),
+        task_names=task_names,
+        cache=cache,
+    )
+
+
+def _baseline_comparisons(
+    cells: list[CellData], baseline: str, margin: float, alpha: float, resamples: int, confidence: float
+) -> list[dict[str, Any]]:
+    """Every strategy against the baseline strategy of its (class, agent, local, cloud) group, with
+    Holm's correction over the comparisons of that group (one family per baseline cell)."""
+    groups: dict[tuple[Any, ...], list[CellData]] = {}
+    for c in cells:
+        k = c.key
+        groups.setdefault((k["task_class"], k["agent"], k["local_model"], k["cloud_model"]), []).append(c)
+    out: list[dict[str, Any]] = []
+    for members in groups.values():
+        base = [c for c in members if c.key["strategy"] == baseline]
+        if len(base) != 1 or base[0].stats["n"] == 0:
+            continue
+        others = [c for c in members if c is not base[0] and c.stats["n"] > 0]
+        family = [
+            compare_pairs(c, base[0], margin=margin, resamples=resamples, confidence=confidence)
+            for c in others
+        ]
+        adjusted = holm([f["p_value"] for f in family])
+        for entry, p_adj in zip(family, adjusted, strict=True):
+            entry["p_holm"] = p_adj
+            entry["family_size"] = len(family)
+            entry["verdict"] = _verdict(entry, p_adj, alpha, margin)
+            entry["verdict_unadjusted"] = _verdict(entry, entry["p_value"], alpha, margin)
+            entry["sentence"] = comparison_sentence(entry)
+            out.append(entry)
+    return out
+
+
+def _verdict(entry: dict[str, Any], p: float, alpha: float, margin: float) -> str:
+    if entry["pairs"] == 0:
+        return "no pairs"
+    if p < alpha:
+        return "non-inferior"
+    if entry["diff"]["high"] is not None and entry["diff"]["high"] < -margin:
+        return "inferior"
+    return "inconclusive"
+
+
+def comparison_sentence(entry: dict[str, Any]) -> str:
+    """The sentence a reader wants, e.g. "heuristic is non-inferior to always-cloud at 5 pts while
+    using 38% of its cost"."""
+    a, b = entry["strategy"], entry["baseline"]
+    pts = f"{100 * entry['margin']:g} pts"
+    ratio = entry.get("cost_ratio")
+    cost = (
+        f" while using {100 * ratio['point']:.0f}% of its cost"
+        if ratio and ratio["point"] is not None
+        else ""
+    )
+    verdict = entry["verdict"]
+    if verdict == "non-inferior":
+        return f"{a} is non-inferior to {b} at {pts}{cost}"
+    if verdict == "inferior":
+        return f"{a} is inferior to {b} by more than {pts}{cost}"
+    if verdict == "no pairs":
+        return f"{a} and {b} share no (task, seed) pairs; nothing to compare"
+    return f"{a} is not shown non-inferior to {b} at {pts} (inconclusive){cost}"

@@ -1,0 +1,470 @@
+"""The offline report: load rows, analyze them, write ``aggregate.json`` and ``summary.md``.
+
+``python -m pytest_hybridarena report <run dir | results.jsonl | raw.jsonl ...>`` recomputes
+everything from the rows alone, so a sweep can be repriced (``--price-as``) or re-analyzed (another
+baseline or margin) without running anything. Several inputs merge into one analysis. The command,
+the artifacts and the aggregate's schema are described in ``docs/report.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from pytest_hybridarena.analysis import analyze, reprice_rows
+from pytest_hybridarena.legacy import convert_legacy, is_legacy
+from pytest_hybridarena.pricing import load_prices
+from pytest_hybridarena.rows import Row
+from pytest_hybridarena.stats import DEFAULT_RESAMPLES
+from pytest_hybridarena.table import render_summary, summarize
+
+__all__ = [
+    "ReportWarning",
+    "add_arguments",
+    "load_decisions",
+    "load_rows",
+    "render_markdown",
+    "render_text",
+    "run",
+    "write_artifacts",
+]
+
+
+class ReportWarning(UserWarning):
+    """Something in the inputs was skipped (a torn last line); the report still ran."""
+
+
+def _row_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path}: no such file or folder (give a run folder or a results.jsonl)")
+    for name in ("results.jsonl", "raw.jsonl"):
+        if (path / name).is_file():
+            return [path / name]
+    found = sorted([*path.rglob("results.jsonl"), *path.rglob("raw.jsonl")])
+    if not found:
+        raise FileNotFoundError(f"{path}: no results.jsonl or raw.jsonl in this folder or below it")
+    return found
+
+
+def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if i == last:
+                warnings.warn(
+                    f"{path}:{i + 1}: skipped a torn last line (an interrupted write): {exc}",
+                    ReportWarning,
+                    stacklevel=3,
+                )
+                continue
+            raise ValueError(f"{path}:{i + 1}: not JSON ({exc}); only the last line may be torn") from exc
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}:{i + 1}: expected a JSON object, got {type(data).__name__}")
+        yield i + 1, data
+
+
+def load_rows(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
+    """Rows from run folders, ``results.jsonl`` files and legacy ``raw.jsonl`` files, merged.
+
+    A folder contributes its ``results.jsonl`` (else ``raw.jsonl``; else every one below it). Rows
+    of the replaced system are recognised by shape and converted (:mod:`pytest_hybridarena.legacy`).
+    A torn last line is skipped with a :class:`ReportWarning`; any other bad line raises
+    ValueError naming the file and line.
+    """
+    prices = load_prices()
+    replicates: dict[tuple[Any, ...], int] = {}
+    rows: list[dict[str, Any]] = []
+    for given in paths:
+        for path in _row_files(Path(given)):
+            for lineno, data in _read_jsonl(path):
+                if is_legacy(data):
+                    data = convert_legacy(data, source=path, prices=prices, replicates=replicates)
+                try:
+                    normalized = Row.from_wire(data).to_wire()
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValueError(f"{path}:{lineno}: not a result row: {exc}") from exc
+                rows.append({**data, **normalized})
+    return rows
+
+
+def load_decisions(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
+    """Decision records next to the given inputs: ``decisions/*.jsonl`` and ``decisions.jsonl`` of
+    each run folder (of a results file's folder); a ``.jsonl`` given directly is read as is."""
+    records: list[dict[str, Any]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_file() and path.name not in ("results.jsonl", "raw.jsonl"):
+            files = [path]
+        else:
+            folder = path.parent if path.is_file() else path
+            files = [*sorted((folder / "decisions").glob("*.jsonl")), folder / "decisions.jsonl"]
+        for file in files:
+            if file.is_file():
+                records.extend(data for _, data in _read_jsonl(file))
+    return records
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def _pct(iv: dict[str, Any] | None, digits: int = 1) -> str:
+    if not iv or iv.get("point") is None:
+        return "–"
+    return f"{100 * iv['point']:.{digits}f}% [{100 * iv['low']:.{digits}f}–{100 * iv['high']:.{digits}f}]"
+
+
+def _money(iv: dict[str, Any] | None) -> str:
+    if not iv or iv.get("point") is None:
+        return "–"
+    return f"${iv['point']:.4f} [{iv['low']:.4f}–{iv['high']:.4f}]"
+
+
+def _num(iv: dict[str, Any] | None, fmt: str = ".0f") -> str:
+    if not iv or iv.get("point") is None:
+        return "–"
+    return f"{iv['point']:{fmt}} [{iv['low']:{fmt}}–{iv['high']:{fmt}}]"
+
+
+def _pts(d: dict[str, Any]) -> str:
+    if d.get("point") is None:
+        return "–"
+    return f"{100 * d['point']:+.1f} [{100 * d['low']:+.1f}, {100 * d['high']:+.1f}]"
+
+
+def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
+    headers = (
+        "class",
+        "agent",
+        "strategy",
+        "local",
+        "cloud",
+        "n",
+        "err",
+        "tmo",
+        "pass rate [95% CI]",
+        "excl. errors",
+        "cost/task",
+        "cloud tok",
+        "cloud calls",
+        "tokens/task",
+        "wall/task",
+    )
+    table = [
+        (
+            c["task_class"],
+            c["agent"],
+            c["strategy"],
+            c["local_model"] or "–",
+            c["cloud_model"] or "–",
+            c["n"],
+            c["counts"]["error"],
+            c["counts"]["timeout"],
+            _pct(c["pass_rate"]),
+            _pct(c["pass_rate_error_adjusted"]),
+            _money(c["cost_per_task"]) if c["cost_per_task"] else ("unpriced" if c["cost_unpriced"] else "–"),
+            _pct(c["cloud_fraction_tokens"], 0),
+            _pct(c["cloud_fraction_calls"], 0),
+            _num(c["tokens_per_task"]),
+            _num(c["wall_s_per_task"], ".1f"),
+        )
+        for c in aggregate["cells"].values()
+    ]
+    return tabulate(table, headers=headers, tablefmt=fmt, disable_numparse=True)
+
+
+def _comparisons_table(aggregate: dict[str, Any], fmt: str) -> str:
+    headers = (
+        "class",
+        "agent",
+        "strategy",
+        "vs",
+        "pairs",
+        "Δ pass (pts) [95% CI]",
+        "p",
+        "p (Holm)",
+        "verdict",
+        "cost ratio",
+    )
+    table = [
+        (
+            e["task_class"],
+            e["agent"],
+            e["strategy"],
+            e["baseline"],
+            e["pairs"],
+            _pts(e["diff"]),
+            f"{e['p_value']:.4f}",
+            f"{e['p_holm']:.4f}",
+            e["verdict"],
+            _pct(e["cost_ratio"], 0) if e["cost_ratio"] else "–",
+        )
+        for e in aggregate["comparisons"]
+    ]
+    return tabulate(table, headers=headers, tablefmt=fmt, disable_numparse=True)
+
+
+def _decisions_table(aggregate: dict[str, Any], fmt: str) -> str:
+    cells = aggregate["cells"]
+    table = [
+        (d["task_class"], _label(cells[d["recommended"]]), _label(cells[d["best"]]), d["reason"])
+        for d in aggregate["decisions"]
+    ]
+    return tabulate(
+        table, headers=("class", "recommended", "best", "why"), tablefmt=fmt, disable_numparse=True
+    )
+
+
+def _label(cell: dict[str, Any]) -> str:
+    return f"{cell['agent']} · {cell['strategy']}"
+
+
+def _curves_table(aggregate: dict[str, Any], fmt: str) -> str:
+    def f(x: float | None, pct: bool = False) -> str:
+        return "–" if x is None else (f"{100 * x:.0f}%" if pct else f"{x:.3f}")
+
+    table = [
+        (
+            c["task_class"],
+            c["agent"],
+            c["strategy"],
+            len(c["points"]),
+            f(c["anchors"]["local"], True),
+            f(c["anchors"]["cloud"], True),
+            f(c["apgr"]),
+            f(c["cpt50"], True),
+            f(c["cpt80"], True),
+        )
+        for c in aggregate["curves"]
+    ]
+    headers = (
+        "class",
+        "agent",
+        "sweep",
+        "points",
+        "always-local",
+        "always-cloud",
+        "APGR",
+        "CPT(50%)",
+        "CPT(80%)",
+    )
+    return tabulate(table, headers=headers, tablefmt=fmt, disable_numparse=True)
+
+
+def _calibration_text(cal: dict[str, Any]) -> str:
+    target = f"{100 * cal['target_cloud']:g}% cloud calls"
+    head = f"calibration of {cal['strategy']} for {target} ({cal['records']} records)"
+    if cal.get("threshold") is None:
+        return f"{head}: {cal.get('note')}"
+    lines = [
+        f"{head}: threshold {cal['threshold']:.3f} (sends {100 * cal['achieved']:.1f}% to cloud; "
+        f"currently {100 * cal['current_cloud']:.1f}%)"
+    ]
+    for path, v in cal["by_path"].items():
+        lines.append(
+            f"  path {path}: threshold {v['threshold']:.3f} ({v['records']} records, "
+            f"{100 * v['achieved']:.1f}% cloud; now {v['current_threshold']})"
+        )
+    if cal.get("suggested_spec"):
+        lines.append(f"  try: --arena-strategies={cal['suggested_spec']}")
+    return "\n".join(lines)
+
+
+def _settings_line(aggregate: dict[str, Any]) -> str:
+    s = aggregate["settings"]
+    price = f"cloud tokens priced as {s['price_as']}" if s["price_as"] else "costs as recorded in the rows"
+    return (
+        f"{aggregate['rows']['total']} rows; baseline {s['baseline']}, non-inferiority margin "
+        f"{100 * s['margin']:g} pts, one-sided α {s['alpha']:g} with Holm's correction per family, "
+        f"{s['resamples']} task-clustered bootstrap resamples; {price}"
+    )
+
+
+def render_markdown(aggregate: dict[str, Any]) -> str:
+    """``summary.md``: settings, the cell table, the comparisons, the decision table, the Pareto
+    frontiers, the threshold sweeps and the calibration (when present), all from the aggregate."""
+    parts = [
+        "# hybridarena report",
+        "",
+        _settings_line(aggregate),
+        "",
+        "## Cells",
+        "",
+        _cells_table(aggregate, "github"),
+    ]
+    parts += [
+        "",
+        "Pass rate is intention-to-treat (errors and timeouts count as not passed); *excl. errors* "
+        "leaves them out. Every interval is a 95% task-clustered bootstrap (docs/statistics.md).",
+    ]
+    parts += ["", f"## Paired comparisons vs {aggregate['settings']['baseline']}", ""]
+    if aggregate["comparisons"]:
+        parts += [_comparisons_table(aggregate, "github"), ""]
+        parts += [f"- {e['agent']}, {e['task_class']}: {e['sentence']}" for e in aggregate["comparisons"]]
+        parts += [
+            "",
+            "Verdicts are Holm-corrected over the strategies compared with the baseline within each "
+            "(class, agent, models) family.",
+        ]
+    else:
+        parts.append("No cell shares (task, seed) pairs with a baseline cell.")
+    parts += [
+        "",
+        "## Decision table",
+        "",
+        _decisions_table(aggregate, "github"),
+        "",
+        "## Pareto frontier",
+        "",
+    ]
+    cells = aggregate["cells"]
+    for tc, ids in aggregate["pareto"].items():
+        front = ", ".join(
+            f"{_label(c)} ({_pct(c['pass_rate'], 0)}, ${c['cost_per_task']['point']:.4f})"
+            for c in (cells[i] for i in ids)
+        )
+        parts.append(f"- **{tc}**: {front or 'no priced cells'}")
+    if aggregate["curves"]:
+        parts += ["", "## Threshold sweeps", "", _curves_table(aggregate, "github")]
+    if aggregate.get("calibration"):
+        parts += ["", "## Calibration", "", "```", _calibration_text(aggregate["calibration"]), "```"]
+    return "\n".join(parts) + "\n"
+
+
+def render_text(aggregate: dict[str, Any]) -> str:
+    """The comparisons, decision table, sweeps and calibration for a terminal (the cell table the live
+    run printed comes from :func:`table.render_summary`)."""
+    s = aggregate["settings"]
+    out = [
+        f"paired comparisons vs {s['baseline']} (margin {100 * s['margin']:g} pts, Holm within each agent):"
+    ]
+    out.append(
+        _comparisons_table(aggregate, "simple") if aggregate["comparisons"] else "  (no baseline pairs)"
+    )
+    out += [
+        "",
+        "decision table (cheapest configuration non-inferior to the best):",
+        _decisions_table(aggregate, "simple"),
+    ]
+    if aggregate["curves"]:
+        out += ["", "threshold sweeps:", _curves_table(aggregate, "simple")]
+    if aggregate.get("calibration"):
+        out += ["", _calibration_text(aggregate["calibration"])]
+    return "\n".join(out)
+
+
+def _clean(value: Any) -> Any:
+    """NaN/inf → None, recursively, so ``aggregate.json`` is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_artifacts(
+    run_dir: str | Path,
+    rows: Iterable[dict[str, Any]],
+    decisions: Iterable[dict[str, Any]] | None = None,
+    *,
+    inputs: Sequence[str] = (),
+    **opts: Any,
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Analyze ``rows`` (``opts`` go to :func:`analysis.analyze`) and write ``aggregate.json`` and
+    ``summary.md`` into ``run_dir``; returns the aggregate and the written paths."""
+    out = Path(run_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    aggregate = _clean(analyze(rows, decisions=decisions, **opts))
+    aggregate["inputs"] = [str(p) for p in inputs]
+    paths = {"aggregate": out / "aggregate.json", "summary": out / "summary.md"}
+    paths["aggregate"].write_text(json.dumps(aggregate, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    paths["summary"].write_text(render_markdown(aggregate), encoding="utf-8")
+    return aggregate, paths
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs", nargs="+", type=Path, help="run folders, results.jsonl or legacy raw.jsonl files"
+    )
+    parser.add_argument("--price-as", metavar="MODEL", help="price cloud tokens at this model's list prices")
+    parser.add_argument(
+        "--baseline", default="always-cloud", help="strategy to compare against (always-cloud)"
+    )
+    parser.add_argument(
+        "--margin", type=float, default=5.0, metavar="PTS", help="non-inferiority margin in points (5)"
+    )
+    parser.add_argument(
+        "--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples (10000)"
+    )
+    parser.add_argument("--out", type=Path, help="where to write (default: next to the first input)")
+    parser.add_argument(
+        "--decisions",
+        nargs="*",
+        type=Path,
+        default=None,
+        help="decision logs (default: found next to the inputs)",
+    )
+    parser.add_argument("--calibrate", metavar="STRATEGY", help="calibrate this strategy's threshold")
+    parser.add_argument(
+        "--target-cloud", type=float, default=0.2, metavar="F", help="target cloud fraction of calls (0.2)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``report`` command; 0 on success, 2 for unusable inputs (the message says which)."""
+    if not 0.0 <= args.margin < 100.0:
+        print(f"report: --margin is in points (0-100), got {args.margin}", file=sys.stderr)
+        return 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReportWarning)
+        try:
+            rows = load_rows(args.inputs)
+            decisions = load_decisions(args.decisions if args.decisions is not None else args.inputs)
+            shown = reprice_rows(rows, args.price_as)
+        except (OSError, ValueError) as exc:
+            print(f"report: {exc}", file=sys.stderr)
+            return 2
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    if not rows:
+        print(f"report: no rows in {', '.join(map(str, args.inputs))}", file=sys.stderr)
+        return 2
+    first = args.inputs[0]
+    out = args.out or (first if first.is_dir() else first.parent)
+    print(render_summary(summarize(shown, resamples=args.resamples)))
+    aggregate, paths = write_artifacts(
+        out,
+        rows,
+        decisions,
+        inputs=[str(p) for p in args.inputs],
+        baseline=args.baseline,
+        margin=args.margin / 100.0,
+        price_as=args.price_as,
+        resamples=args.resamples,
+        calibrate_strategy=args.calibrate,
+        target_cloud=args.target_cloud,
+    )
+    print()
+    print(render_text(aggregate))
+    print()
+    print(f"wrote {paths['aggregate']} and {paths['summary']}")
+    return 0
