@@ -1,9 +1,9 @@
 """The result row (DESIGN §4): one JSON object per cell, schema-versioned, builtins only.
 
 A :class:`Row` becomes a dict at one place (:meth:`Row.to_wire`) and comes back at one place
-(:meth:`Row.from_wire`). The dict travels from a worker to the controller inside
-``report.user_properties``, where anything but builtins (a ``Path``!) aborts an xdist run, so
-:meth:`to_wire` checks that before execnet does.
+(:meth:`Row.from_wire`). The dict travels from a worker to the controller as an attribute of the
+test report (``report.arena_row``), where anything but builtins (a ``Path``!) aborts an xdist run,
+so :meth:`to_wire` checks that before execnet does.
 """
 
 from __future__ import annotations
