@@ -183,7 +183,8 @@ def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) ->
         message = (
             f"{first.get('kind', 'backend')}: {first.get('message', '')} (agent: {row.error['message']})"
         )
-        row = row.replace(error={"kind": "backend", "message": message[-2000:]})
+        kind = "replay-miss" if str(first.get("kind", "")).endswith("replay_miss") else "backend"
+        row = row.replace(error={"kind": kind, "message": message[-2000:]})
     return row
 
 

@@ -79,6 +79,21 @@ OPTIONS: tuple[Option, ...] = (
         "new attempt (the earlier row and artifacts are kept).",
         None,
     ),
+    Option(
+        "record", "Store every upstream model exchange, per cell, in this folder (for --arena-replay).", None
+    ),
+    Option(
+        "replay",
+        "Answer every model call from the exchanges recorded in this folder; no model runs. A call "
+        "that was not recorded is an error (replay-miss).",
+        None,
+    ),
+    Option(
+        "replay-fallback",
+        "With --arena-replay: send calls that were not recorded to the real model.",
+        None,
+        flag=True,
+    ),
     Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
 )
@@ -98,6 +113,9 @@ class ArenaSettings:
     retry: str | None
     fail_under: float | None
     validate: bool
+    record: str | None = None
+    replay: str | None = None
+    replay_fallback: bool = False
 
     def result_relevant(self) -> dict[str, Any]:
         """The part of the settings that changes what a cell measures (hashed into ``config_sha``)."""
@@ -230,6 +248,14 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         raise pytest.UsageError(
             "--arena-retry=errors needs --arena-resume=<results.jsonl> to know what failed"
         )
+    replay = _get(config, "replay", lambda v, s: None if v in (None, "") else str(v))
+    replay_fallback = _get(
+        config, "replay-fallback", lambda v, s: str(v).lower() in ("1", "true", "yes", "on")
+    )
+    if replay and not os.path.isdir(replay):
+        raise pytest.UsageError(f"--arena-replay: {replay!r} is not a folder of recordings (--arena-record)")
+    if replay_fallback and not replay:
+        raise pytest.UsageError("--arena-replay-fallback needs --arena-replay=<folder>")
     if resume and not os.path.isfile(resume):
         raise pytest.UsageError(f"--arena-resume: {resume!r} is not a file (give the results.jsonl of a run)")
     return ArenaSettings(
@@ -243,6 +269,9 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
         resume=resume,
         retry=retry,
+        record=_get(config, "record", lambda v, s: None if v in (None, "") else str(v)),
+        replay=replay,
+        replay_fallback=replay_fallback,
         fail_under=_get(config, "fail-under", parse_percent),
         validate=validate,
     )

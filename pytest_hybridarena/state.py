@@ -71,6 +71,9 @@ class ArenaState:
             cloud=os.path.expandvars(self.settings.cloud),
             decisions_path=self.run_dir / "decisions" / f"{worker}.jsonl",
             run_id=self.run_id,
+            record_dir=Path(self.settings.record) if self.settings.record else None,
+            replay_dir=Path(self.settings.replay) if self.settings.replay else None,
+            replay_fallback=self.settings.replay_fallback,
         )
 
     @property

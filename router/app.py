@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.router.backends.base import BackendOptions, LocalGuards
-from pytest_hybridarena.router.backends.registry import make_backend
+from pytest_hybridarena.router.backends.replay import Taping
 from pytest_hybridarena.router.decisions import DecisionLog
 from pytest_hybridarena.router.handlers import routes
 from pytest_hybridarena.router.keys import STATE
@@ -32,16 +32,20 @@ def build_state(config: RouterConfig) -> RouterState:
         repeat_penalty=config.repeat_penalty,
         tool_nudge=TOOL_NUDGE_TEXT if config.tool_nudge else None,
     )
-    local = make_backend(config.local, BackendOptions("local", guards, config.connect_timeout_s))
-    cloud = make_backend(config.cloud, BackendOptions("cloud", None, config.connect_timeout_s))
+    taping = Taping(config)  # record / replay wrappers; plain make_backend when neither is set
+    local = taping.backend(config.local, BackendOptions("local", guards, config.connect_timeout_s), "local")
+    cloud = taping.backend(config.cloud, BackendOptions("cloud", None, config.connect_timeout_s), "cloud")
     extra = []
     classifier = local
     if config.classifier:
-        classifier = make_backend(config.classifier, BackendOptions("local", None, config.connect_timeout_s))
+        options = BackendOptions("local", None, config.connect_timeout_s)
+        classifier = taping.backend(config.classifier, options, "classifier")
         extra.append(classifier)
     embedder = None
     if config.embedder:
-        embedder = make_backend(config.embedder, BackendOptions("local", None, config.connect_timeout_s))
+        embedder = taping.backend(
+            config.embedder, BackendOptions("local", None, config.connect_timeout_s), "embedder"
+        )
         extra.append(embedder)
     services = RouterServices(classifier, embedder, config.classifier_timeout_s, config.embed_timeout_s)
     log = DecisionLog(config.decisions_path, echo=sys.stderr if config.echo_decisions else None)

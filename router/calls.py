@@ -21,6 +21,7 @@ from pytest_hybridarena.router.errors import ApiError
 from pytest_hybridarena.router.state import RouterState
 from pytest_hybridarena.router.strategies.base import CallOutcome, Decision
 from pytest_hybridarena.router.strategies.features import last_user_text, total_prompt_tokens
+from pytest_hybridarena.router.tapes import enter_call
 from pytest_hybridarena.router.wire.openai import assemble_chunks
 from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion, Side, Usage
 
@@ -75,6 +76,7 @@ class Call:
         self.error: dict[str, str] | None = None
         self.status = 200
         self._finished = False
+        self.tape = enter_call(cell.id, cell.key, self.index, cell)  # backends see the cell (record/replay)
 
     # -- deciding ---------------------------------------------------------------------------
     async def decide(self) -> Decision:
@@ -342,6 +344,7 @@ class Call:
             "status": self.status,
             "error": self.error,
             "attempts": self.attempts,
+            "replay": self.tape.replay or None,
             "latency_ms": round(total_s * 1000, 3),
             "ttft_ms": round(self.ttft_s * 1000, 3) if self.ttft_s is not None else None,
             "decide_ms": round(self.decide_s * 1000, 3),

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 from pytest_hybridarena.router.app import create_app
+from pytest_hybridarena.router.backends.replay import flush_tapes
 from pytest_hybridarena.router.keys import STATE
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.router.state import RouterState
@@ -146,6 +147,7 @@ class RouterServer:
 
         usage = self._call(do_close())
         state.log.flush()
+        flush_tapes([*state.backends.values(), *state.extra_backends])
         return usage
 
     def open_cells(self) -> list[str]:

@@ -62,6 +62,14 @@ class RouterConfig:
     #: Path to a price table TOML; None -> the packaged pricing/prices.toml.
     prices_path: Path | None = None
 
+    # Record / replay (docs/router.md#record-and-replay).
+    #: Write every upstream exchange to ``<record_dir>/<cell-key-slug>-<hash>.jsonl``.
+    record_dir: Path | None = None
+    #: Answer every upstream request from tapes in this directory; no real backend is built.
+    replay_dir: Path | None = None
+    #: With replay_dir: a request with no recorded answer goes to the real backend (not an error).
+    replay_fallback: bool = False
+
     def __post_init__(self) -> None:
         for name in ("request_timeout_s", "cloud_timeout_s", "connect_timeout_s"):
             if getattr(self, name) <= 0:
@@ -69,4 +77,8 @@ class RouterConfig:
         if self.cloud_retries < 0 or self.max_calls_per_cell < 1 or self.max_body_bytes < 1024:
             raise ValueError(
                 "RouterConfig: cloud_retries must be >= 0, max_calls_per_cell >= 1, max_body_bytes >= 1024"
+            )
+        if self.replay_fallback and self.replay_dir is None:
+            raise ValueError(
+                "RouterConfig.replay_fallback needs replay_dir (there is nothing to fall back from)"
             )

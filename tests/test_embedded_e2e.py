@@ -37,7 +37,7 @@ def test_builtin_on_the_tiny_embedded_model_records_calls_and_tokens(pytester: p
     attributed to its cell with exact token counts and the row must be written."""
     need_model("smollm2-135m")
     copy_task(pytester, "puzzles/format-byte-size")
-    result = pytester.runpytest_subprocess(
+    common = [
         "bench_tasks",
         "--arena-agents=builtin@max_tokens=256",
         "--arena-strategies=always-local,always-cloud",
@@ -45,7 +45,9 @@ def test_builtin_on_the_tiny_embedded_model_records_calls_and_tokens(pytester: p
         "--arena-cloud=embedded:smollm2-135m",
         "-p",
         "no:cacheprovider",
-    )
+    ]
+    tapes = pytester.path / "tapes"
+    result = pytester.runpytest_subprocess(*common, f"--arena-record={tapes}")
     rows = {r["cell"]["strategy"]: r for r in rows_of(pytester)}
     assert set(rows) == {"always-local", "always-cloud"}, result.stdout.str()[-3000:]
     local, cloud = rows["always-local"], rows["always-cloud"]
@@ -89,3 +91,19 @@ def test_the_main_job_runs_on_the_real_local_model(pytester: pytest.Pytester) ->
     assert row["tokens"]["local_completion"] > 0
     assert row["tests"]["total"] > 0
     result.stdout.fnmatch_lines(["*local: embedded:qwen2.5-coder-0.5b*", "*hybridarena summary*"])
+
+    # The same sweep replayed from the recording reproduces outcome, tests, calls and tokens
+    # exactly, with no model loaded at all.
+    replay_out = pytester.path / "replayed.jsonl"
+    pytester.runpytest_subprocess(*common, f"--arena-replay={tapes}", f"--arena-out={replay_out}")
+    replayed = {
+        json.loads(line)["cell"]["strategy"]: json.loads(line) for line in replay_out.read_text().splitlines()
+    }
+    for strategy, row in rows.items():
+        again = replayed[strategy]
+        assert (again["outcome"], again["tests"], again["calls"], again["tokens"]) == (
+            row["outcome"],
+            row["tests"],
+            row["calls"],
+            row["tokens"],
+        ), strategy

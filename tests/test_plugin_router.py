@@ -232,3 +232,60 @@ def test_each_xdist_host_reaches_its_own_model_server(
         assert len(fake_openai.recorder.requests) >= 1
         assert len(other.recorder.requests) >= 1
         assert len(fake_openai.recorder.requests) + len(other.recorder.requests) == 4
+
+
+def test_a_replayed_sweep_reproduces_the_recorded_rows_without_any_model(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    make_task("bdd")
+    pytester.makeconftest(CALLER_CONFTEST)
+    fake_openai.recorder.default = Reply(text=SOLUTION, prompt_tokens=33, completion_tokens=9)
+    tapes = pytester.path / "tapes"
+    common = [
+        "bench_tasks",
+        "--arena-agents=caller",
+        "--arena-strategies=always-local,always-cloud",
+        f"--arena-local=openai:small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:big@{fake_openai.base_url}",
+        "--arena-seeds=1,2",
+    ]
+    recorded = pytester.runpytest(
+        *common, f"--arena-record={tapes}", f"--arena-out={pytester.path / 'a.jsonl'}"
+    )
+    recorded.assert_outcomes(passed=8)
+    calls_made = len(fake_openai.recorder.requests)
+    replayed = pytester.runpytest(
+        *common, f"--arena-replay={tapes}", f"--arena-out={pytester.path / 'b.jsonl'}"
+    )
+    replayed.assert_outcomes(passed=8)
+    assert len(fake_openai.recorder.requests) == calls_made, "replay called no model"
+
+    def essence(name: str) -> dict[str, tuple[object, ...]]:
+        rows = [json.loads(line) for line in (pytester.path / name).read_text().splitlines()]
+        return {
+            json.dumps(r["cell"], sort_keys=True): (r["outcome"], r["tests"], r["calls"], r["tokens"])
+            for r in rows
+        }
+
+    assert essence("a.jsonl") == essence("b.jsonl")
+
+
+def test_a_replay_miss_is_an_error_row_never_a_silent_model_call(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    pytester.makeconftest(CALLER_CONFTEST)
+    empty = pytester.mkdir("empty-tapes")
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=caller",
+        f"--arena-local=openai:small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:big@{fake_openai.base_url}",
+        f"--arena-replay={empty}",
+    )
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "error"
+    assert row["error"]["kind"] == "replay-miss"
+    assert fake_openai.recorder.requests == []
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

@@ -319,8 +319,8 @@ class EmbeddedBackend(Backend):
             obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": self.model}
             return Chunk(parsed={**obj, "choices": [choice]})
 
+        started = False
         try:
-            yield chunk({"role": "assistant", "content": ""}, None)
             while True:
                 try:
                     async with asyncio.timeout_at(deadline):
@@ -331,6 +331,9 @@ class EmbeddedBackend(Backend):
                     ) from exc
                 if isinstance(event, UpstreamError):
                     raise event
+                if not started:  # sent with the first token, so the router's TTFT means what it says
+                    started = True
+                    yield chunk({"role": "assistant", "content": ""}, None)
                 if isinstance(event, str):
                     stream.text_chars += len(event)
                     yield chunk({"content": event}, None)

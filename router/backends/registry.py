@@ -52,6 +52,7 @@ def _ensure_builtins() -> None:
     _FACTORIES.setdefault("ollama", OllamaBackend)
     _FACTORIES.setdefault("anthropic", AnthropicBackend)
     _FACTORIES.setdefault("embedded", _embedded)
+    _FACTORIES.setdefault("replay", _replay)
 
 
 def _embedded(spec: BackendSpec, options: BackendOptions) -> Backend:
@@ -59,3 +60,10 @@ def _embedded(spec: BackendSpec, options: BackendOptions) -> Backend:
     from pytest_hybridarena.router.backends.embedded import EmbeddedBackend
 
     return EmbeddedBackend(spec, options)
+
+
+def _replay(spec: BackendSpec, options: BackendOptions) -> Backend:
+    """``replay:<scheme>:<model>;dir=<tapes>``: answers from recorded tapes (docs/router.md)."""
+    from pytest_hybridarena.router.backends.replay import replay_backend_from_spec
+
+    return replay_backend_from_spec(spec, options)

@@ -52,8 +52,14 @@ def _convert_message(i: int, msg: Any) -> list[JSON]:
     if not isinstance(msg, dict):
         raise _bad(f"{where} must be an object")
     role = msg.get("role")
+    if role == "system":
+        # claude-code >= 2.1 sends environment notes as role "system" turns inside `messages`;
+        # parse_messages_request folds them into the leading system message (local chat templates
+        # such as llama.cpp's reject a system turn that is not the first message).
+        text = _text_of(msg.get("content", ""), f"{where}.content")
+        return [{"role": "system", "content": text}] if text else []
     if role not in ("user", "assistant"):
-        raise _bad(f"{where}.role must be 'user' or 'assistant', got {role!r}")
+        raise _bad(f"{where}.role must be 'user', 'assistant' or 'system', got {role!r}")
     content = msg.get("content")
     if isinstance(content, str):
         return [{"role": role, "content": content}]
@@ -151,6 +157,11 @@ def parse_messages_request(body: Any) -> ChatRequest:
             internal.append({"role": "system", "content": text})
     for i, msg in enumerate(messages):
         internal.extend(_convert_message(i, msg))
+    notes = [str(m["content"]) for m in internal if m["role"] == "system"]
+    if len(notes) > 1 or (notes and internal[0]["role"] != "system"):
+        internal = [{"role": "system", "content": "\n\n".join(notes)}] + [
+            m for m in internal if m["role"] != "system"
+        ]
     if not internal:
         raise _bad("'messages' holds no text, tool_use or tool_result content")
     out: JSON = {"model": model, "messages": internal, "max_tokens": max_tokens, "stream": stream}
