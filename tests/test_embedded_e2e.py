@@ -70,6 +70,21 @@ def test_builtin_on_the_tiny_embedded_model_records_calls_and_tokens(pytester: p
         "puzzles/format-byte-size[builtin@max_tokens=256-always-local-s42]",
         "puzzles/format-byte-size[builtin@max_tokens=256-always-cloud-s42]",
     }
+    # The same sweep replayed from the recording reproduces outcome, tests, calls and tokens
+    # exactly, with no model loaded at all.
+    replay_out = pytester.path / "replayed.jsonl"
+    pytester.runpytest_subprocess(*common, f"--arena-replay={tapes}", f"--arena-out={replay_out}")
+    replayed = {
+        json.loads(line)["cell"]["strategy"]: json.loads(line) for line in replay_out.read_text().splitlines()
+    }
+    for strategy, row in rows.items():
+        again = replayed[strategy]
+        assert (again["outcome"], again["tests"], again["calls"], again["tokens"]) == (
+            row["outcome"],
+            row["tests"],
+            row["calls"],
+            row["tokens"],
+        ), strategy
 
 
 @pytest.mark.embedded
@@ -91,19 +106,3 @@ def test_the_main_job_runs_on_the_real_local_model(pytester: pytest.Pytester) ->
     assert row["tokens"]["local_completion"] > 0
     assert row["tests"]["total"] > 0
     result.stdout.fnmatch_lines(["*local: embedded:qwen2.5-coder-0.5b*", "*hybridarena summary*"])
-
-    # The same sweep replayed from the recording reproduces outcome, tests, calls and tokens
-    # exactly, with no model loaded at all.
-    replay_out = pytester.path / "replayed.jsonl"
-    pytester.runpytest_subprocess(*common, f"--arena-replay={tapes}", f"--arena-out={replay_out}")
-    replayed = {
-        json.loads(line)["cell"]["strategy"]: json.loads(line) for line in replay_out.read_text().splitlines()
-    }
-    for strategy, row in rows.items():
-        again = replayed[strategy]
-        assert (again["outcome"], again["tests"], again["calls"], again["tokens"]) == (
-            row["outcome"],
-            row["tests"],
-            row["calls"],
-            row["tokens"],
-        ), strategy
