@@ -1,7 +1,7 @@
 """Embedded-backend throughput: tokens/s through the router vs llama-cpp-python called directly.
 
     python bench/embedded_throughput.py [--model qwen2.5-coder-0.5b] [--threads 2] [--max-tokens 256]
-                                        [--rounds 3] [--json out.json]
+                                        [--rounds 5] [--json out.json]
 
 One process, one copy of the weights: the router (``RouterServer`` on loopback, both sides on
 ``embedded:<model>``, a cell with ``always-cloud`` so no local guard changes the sampling) and
@@ -10,7 +10,8 @@ loaded) take turns on the same prompt with the same seed, temperature and ``max_
 sample the same tokens. A warm-up call per path fills the KV cache with the prompt first; after
 that every call re-evaluates one prompt token, on both paths alike. Figures: completion tokens per
 second of wall time (request sent -> last byte for the router; call -> return for direct), the
-median over ``--rounds``; the router runs both non-streamed and streamed (SSE read to [DONE]).
+median over ``--rounds`` (the order rotates each round); the ratio is the median of per-round
+ratios. The router runs both non-streamed and streamed (SSE read to [DONE]).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -77,7 +79,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--ctx", type=int, default=8192)
     ap.add_argument("--max-tokens", type=int, default=256)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--temperature", type=float, default=0.2)
     ap.add_argument("--json", dest="json_path", default=None)
@@ -95,12 +97,25 @@ def main() -> int:
         base = srv.open_cell("bench", "always-cloud").base_url
         direct(llm, *sample)  # warm-up: the prompt enters the KV cache
         asyncio.run(routed(base, False, *sample))
-        for _ in range(args.rounds):
-            results["direct"].append(direct(llm, *sample))
-            results["router"].append(asyncio.run(routed(base, False, *sample)))
-            results["router-stream"].append(asyncio.run(routed(base, True, *sample)))
+        runs: dict[str, Callable[[], tuple[int, float]]] = {
+            "direct": lambda: direct(llm, *sample),
+            "router": lambda: asyncio.run(routed(base, False, *sample)),
+            "router-stream": lambda: asyncio.run(routed(base, True, *sample)),
+        }
+        order = list(runs)
+        for i in range(args.rounds):  # rotate the order each round so no path always goes first
+            for key in order[i % 3 :] + order[: i % 3]:
+                results[key].append(runs[key]())
 
     rates = {k: statistics.median(n / s for n, s in v) for k, v in results.items()}
+    # The machine may be shared: a ratio of rates from the same round cancels slow spells better
+    # than a ratio of medians, so the headline ratio is the median of per-round ratios.
+    paired = {
+        k: statistics.median(
+            (n / s) / (dn / ds) for (n, s), (dn, ds) in zip(results[k], results["direct"], strict=True)
+        )
+        for k in ("router", "router-stream")
+    }
     tokens = {k: sorted({n for n, _ in v}) for k, v in results.items()}
     report = {
         "model": args.model,
@@ -110,7 +125,8 @@ def main() -> int:
         "load_s": round(load_s, 2),
         "completion_tokens": tokens,
         "tok_per_s": {k: round(v, 2) for k, v in rates.items()},
-        "ratio": {k: round(rates[k] / rates["direct"], 4) for k in ("router", "router-stream")},
+        "tok_per_s_each": {k: [round(n / s, 2) for n, s in v] for k, v in results.items()},
+        "ratio": {k: round(v, 4) for k, v in paired.items()},
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
@@ -119,7 +135,7 @@ def main() -> int:
     )
     print(f"completion tokens per call: {tokens}")
     for key, rate in rates.items():
-        ratio = "" if key == "direct" else f"  ({rates[key] / rates['direct']:.1%} of direct)"
+        ratio = "" if key == "direct" else f"  ({paired[key]:.1%} of direct, median of per-round ratios)"
         print(f"{key:>14}: {rate:6.1f} tok/s{ratio}")
     if len({n for v in tokens.values() for n in v}) != 1:
         print("warning: the paths generated different token counts; compare with care", file=sys.stderr)

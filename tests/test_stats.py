@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
+import scipy.optimize
 import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -298,3 +300,210 @@ def test_bootstrap_bounds_are_ordered_and_within_observed_cluster_rates(
         rates = [s / t for s, t in clusters]
         assert min(rates) - 1e-12 <= low
         assert high <= max(rates) + 1e-12
+
+
+# --- resample sums, ratios and means (issue 8) ----------------------------------------------------
+
+
+def test_bootstrap_sums_reproduce_cluster_bootstrap_ci_exactly() -> None:
+    successes = [i % 4 for i in range(20)]
+    trials = [3 + i % 5 for i in range(20)]
+    ref = stats.cluster_bootstrap_ci(successes, trials, resamples=1_000, seed=5)
+    table = np.column_stack([successes, trials])
+    for cache in (None, {}):
+        sums = stats.cluster_bootstrap_sums(table, resamples=1_000, seed=5, cache=cache)
+        low, high = np.quantile(sums[:, 0] / sums[:, 1], [0.025, 0.975])
+        assert (float(low), float(high)) == ref
+
+
+def test_bootstrap_sums_drawn_in_blocks_are_the_same_draw(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = np.arange(30, dtype=float).reshape(10, 3)
+    whole = stats.cluster_bootstrap_sums(table, resamples=500, seed=9)
+    monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 37)  # 3 resamples per block
+    assert np.array_equal(stats.cluster_bootstrap_sums(table, resamples=500, seed=9), whole)
+
+
+def test_bootstrap_cache_reuses_the_draw_for_the_same_seed_and_task_count() -> None:
+    cache: stats.WeightCache = {}
+    a = stats.cluster_bootstrap_sums(np.ones((8, 1)), resamples=200, seed=1, cache=cache)
+    b = stats.cluster_bootstrap_sums(np.arange(8.0), resamples=200, seed=1, cache=cache)
+    assert len(cache) == 1
+    assert np.all(a[:, 0] == 8)  # every resample draws 8 clusters
+    weights = cache[(8, 200, 1)]
+    assert np.array_equal(b[:, 0], weights @ np.arange(8.0))
+
+
+def test_mean_interval_agrees_with_scipy_for_one_trial_per_task() -> None:
+    values = np.random.default_rng(3).gamma(2.0, 0.01, size=40)  # e.g. dollars per task
+    (iv,) = stats.cluster_bootstrap_ratios(np.column_stack([values, np.ones(40)]), [(0, 1)], seed=2)
+    assert iv is not None
+    ref = scipy.stats.bootstrap(
+        (values,), np.mean, method="percentile", n_resamples=10_000, rng=np.random.default_rng(4)
+    ).confidence_interval
+    assert iv.point == pytest.approx(values.mean())
+    assert iv.low == pytest.approx(ref.low, rel=0.05)
+    assert iv.high == pytest.approx(ref.high, rel=0.05)
+
+
+def test_ratio_with_zero_pooled_denominator_is_none_and_zero_resamples_are_skipped() -> None:
+    table = np.array([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0], [3.0, 4.0, 0.0]])
+    frac, none = stats.cluster_bootstrap_ratios(table, [(0, 1), (0, 2)], resamples=300, seed=0)
+    assert none is None
+    assert frac is not None
+    assert frac.point == pytest.approx(4 / 6)
+    assert 0.0 <= frac.low <= frac.point <= frac.high <= 1.0  # resamples of only task 2 are NaN, dropped
+
+
+@PROPERTY
+@given(
+    clusters=st.lists(
+        st.tuples(st.floats(0, 5, allow_nan=False), st.integers(1, 6)), min_size=1, max_size=15
+    ),
+    seed=st.integers(0, 2**32),
+)
+def test_mean_interval_contains_its_point(clusters: list[tuple[float, int]], seed: int) -> None:
+    table = np.array([[v * n, n] for v, n in clusters], dtype=float)
+    (iv,) = stats.cluster_bootstrap_ratios(table, [(0, 1)], resamples=SMALL, seed=seed)
+    assert iv is not None
+    assert iv.low <= iv.point <= iv.high
+
+
+@PROPERTY
+@given(outcomes=outcome_maps)
+def test_interval_narrows_with_more_tasks(outcomes: dict[str, list[bool]]) -> None:
+    # Four copies of every task: the same rate, four times the evidence.
+    more = {f"{copy}-{task}": flags for copy in range(4) for task, flags in outcomes.items()}
+    few = stats.pass_rate_ci(outcomes, key="few", resamples=2_000)
+    many = stats.pass_rate_ci(more, key="many", resamples=2_000)
+    assert many.point == pytest.approx(few.point)
+    assert (many.high - many.low) <= (few.high - few.low) + 0.02
+
+
+def test_task_set_seed_reproduces_through_pass_rate_ci() -> None:
+    seed = stats.task_set_seed("puzzles", ["b", "a"])
+    assert seed == stats.cell_seed("puzzles|a\nb")
+
+
+# --- paired comparison, non-inferiority, Holm -----------------------------------------------------
+
+
+def test_tango_with_zero_margin_is_mcnemar() -> None:
+    z = (9 - 2) / math.sqrt(9 + 2)
+    assert stats.tango_noninferiority_p(9, 2, 44, 0.0) == pytest.approx(scipy.stats.norm.sf(z))
+
+
+def test_tango_restricted_estimate_maximises_the_likelihood() -> None:
+    # The statistic is only right if q is the constrained MLE; check q against a numeric optimum.
+    n11, n10, n01, n00, d0 = 30, 6, 2, 15, -0.1
+    n = n11 + n10 + n01 + n00
+
+    def negll(x: np.ndarray) -> float:
+        p01, p11 = x
+        p10, p00 = p01 + d0, 1 - p11 - (p01 + d0) - p01
+        if min(p01, p10, p11, p00) <= 0:
+            return 1e9
+        return -(n11 * math.log(p11) + n10 * math.log(p10) + n01 * math.log(p01) + n00 * math.log(p00))
+
+    best = scipy.optimize.minimize(negll, [0.2, 0.4], method="Nelder-Mead", options={"xatol": 1e-10})
+    q = best.x[0]
+    z = (n10 - n01 - n * d0) / math.sqrt(n * (2 * q + d0 * (1 - d0)))
+    assert stats.tango_noninferiority_p(n10, n01, n, -d0) == pytest.approx(scipy.stats.norm.sf(z), abs=1e-6)
+
+
+@PROPERTY
+@given(counts=st.tuples(*[st.integers(0, 30)] * 3).filter(lambda c: sum(c) > 0))
+def test_score_interval_contains_the_difference_within_bounds(counts: tuple[int, int, int]) -> None:
+    only_a, only_b, agree = counts
+    n = only_a + only_b + agree
+    low, high = stats.tango_paired_interval(only_a, only_b, n)
+    delta = (only_a - only_b) / n
+    assert -1.0 <= low <= delta <= high <= 1.0
+    assert low < high  # never a point, not even when every pair agrees
+
+
+def test_score_interval_is_the_inverted_score_test() -> None:
+    low, _high = stats.tango_paired_interval(9, 2, 44)
+    assert stats.tango_noninferiority_p(9, 2, 44, -low) == pytest.approx(0.025)
+    # every one of 80 pairs agreeing still leaves about +-4.6 points
+    assert stats.tango_paired_interval(0, 0, 80) == pytest.approx((-0.0458, 0.0458), abs=1e-4)
+
+
+def _pairs(a: list[int], b: list[int], seeds: int = 1) -> tuple[list[str], list[int], list[int]]:
+    tasks = [f"t{i:03d}" for i in range(len(a)) for _ in range(seeds)]
+    return tasks, [x for x in a for _ in range(seeds)], [x for x in b for _ in range(seeds)]
+
+
+def test_paired_difference_of_identical_strategies_on_many_tasks_is_non_inferior() -> None:
+    outcomes = [i % 3 != 0 for i in range(300)]
+    diff = stats.paired_difference(*_pairs(outcomes, outcomes), seed=1, margin=0.05)
+    assert (diff.point, diff.pairs, diff.tasks) == (0.0, 300, 300)
+    assert diff.p_value < 0.001
+    assert stats.non_inferior(diff, 0.05)
+
+
+def test_paired_difference_of_a_much_worse_strategy_is_inferior() -> None:
+    base = [1] * 60
+    worse = [i % 2 for i in range(60)]  # passes half
+    diff = stats.paired_difference(*_pairs(worse, base, seeds=2), seed=1, margin=0.05)
+    assert diff.point == pytest.approx(-0.5)
+    assert diff.high < -0.05
+    assert diff.p_value > 0.99
+    assert not stats.non_inferior(diff, 0.05)
+
+
+def test_paired_difference_of_one_task_is_not_proof() -> None:
+    # One task, ten agreeing seeds: the bootstrap cannot vary, the score test still asks for evidence.
+    diff = stats.paired_difference(["t"] * 10, [1] * 10, [1] * 10, seed=1, margin=0.05)
+    assert diff.method == "score"
+    assert diff.low < -0.05
+    assert diff.p_value > 0.025
+
+
+def test_paired_bootstrap_keeps_seeds_of_a_task_together() -> None:
+    # Seeds agree within a task: 10 tasks x 10 seeds is 10 pieces of evidence, not 100.
+    a = [1, 1, 1, 1, 1, 1, 0, 0, 1, 1]
+    b = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0]
+    clustered = stats.paired_difference(*_pairs(a, b, seeds=10), seed=3)
+    rows = stats.paired_difference([str(i) for i in range(100)], *_pairs(a, b, seeds=10)[1:], seed=3)
+    assert clustered.point == rows.point == 0.0
+    assert (clustered.high - clustered.low) > 1.5 * (rows.high - rows.low)
+
+
+def test_paired_difference_cost_ratio() -> None:
+    tasks, a, b = _pairs([1, 0, 1, 1], [1, 1, 1, 0])
+    diff = stats.paired_difference(tasks, a, b, seed=0, cost_a=[1, 1, 1, 1], cost_b=[4, 4, 4, 4])
+    assert diff.cost_ratio is not None
+    assert diff.cost_ratio.point == pytest.approx(0.25)
+
+
+def test_paired_difference_rejects_mismatched_or_out_of_range_input() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        stats.paired_difference(["a"], [1, 0], [1, 0], seed=0)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        stats.paired_difference(["a"], [2], [1], seed=0)
+
+
+def test_paired_difference_without_pairs_is_uninformative() -> None:
+    diff = stats.paired_difference([], [], [], seed=0, margin=0.05)
+    assert math.isnan(diff.point)
+    assert (diff.low, diff.high, diff.p_value, diff.method) == (-1.0, 1.0, 1.0, "none")
+
+
+def test_holm_matches_the_step_down_definition() -> None:
+    assert stats.holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert stats.holm([]) == []
+    assert stats.holm([0.5, 0.9]) == pytest.approx([1.0, 1.0])
+
+
+@PROPERTY
+@given(p=st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=20))
+def test_holm_never_lowers_a_p_value_and_keeps_the_order(p: list[float]) -> None:
+    adj = stats.holm(p)
+    assert all(a >= x - 1e-15 and a <= 1.0 for a, x in zip(adj, p, strict=True))
+    order = np.argsort(p, kind="stable")
+    assert all(adj[i] <= adj[j] + 1e-15 for i, j in itertools.pairwise(order))
+
+
+def test_holm_rejects_values_outside_unit_interval() -> None:
+    with pytest.raises(ValueError, match="p-values"):
+        stats.holm([0.1, 1.5])

@@ -34,7 +34,13 @@ async def messages(request: web.Request) -> web.StreamResponse:
         "cache_creation_input_tokens": 0,
     }
     tools = [
-        {"type": "tool_use", "id": f"toolu_{i}", "name": c["name"], "input": c.get("arguments", {})}
+        # ids unique across replies, as Anthropic's are: claude-code drops a tool_use whose id it saw before
+        {
+            "type": "tool_use",
+            "id": f"toolu_{len(rec.requests)}_{i}",
+            "name": c["name"],
+            "input": c.get("arguments", {}),
+        }
         for i, c in enumerate(reply.tool_calls)
     ]
     if not body.get("stream"):
