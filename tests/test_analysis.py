@@ -1,0 +1,373 @@
+"""The analysis on constructed rows whose answers are known: cells, paired verdicts with Holm, the
+Pareto frontier, the decision table, calibration and the threshold-sweep curves, legacy rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_hybridarena import stats
+from pytest_hybridarena.analysis import analyze, reprice_rows
+from pytest_hybridarena.calibration import apgr, calibrate, calibrate_threshold, cpt
+from pytest_hybridarena.cells import Cell
+from pytest_hybridarena.pareto import pareto_frontier
+from pytest_hybridarena.report import load_rows
+from pytest_hybridarena.rows import Row
+
+DATA = Path(__file__).parent / "data"
+FAST = 2_000  # resamples; verdicts below are far from their thresholds or exactly constructed
+
+
+def make_row(
+    task: str,
+    strategy: str,
+    outcome: str,
+    *,
+    seed: int = 0,
+    agent: str = "aider",
+    cls: str = "puzzles",
+    cost: float | None = 0.0,
+    calls: tuple[int, int] = (0, 0),
+    tokens: tuple[int, int] = (0, 0),
+    wall: float = 1.0,
+) -> dict[str, Any]:
+    """One wire row; ``calls``/``tokens`` are (local, cloud)."""
+    return Row(
+        run_id="r",
+        cell=Cell(cls, task, agent, strategy, seed),
+        outcome=outcome,  # type: ignore[arg-type]
+        calls={"total": sum(calls), "local": calls[0], "cloud": calls[1]},
+        tokens={
+            "local_prompt": tokens[0],
+            "local_completion": 0,
+            "cloud_prompt": tokens[1],
+            "cloud_completion": 0,
+            "cached": 0,
+        },
+        cost_usd={"scenario": "list-price", "value": cost},
+        models={"local": "ollama:q", "cloud": "openai:gpt-5.5"},
+        wall_s={"agent": wall, "score": 0.0, "total": wall},
+    ).to_wire()
+
+
+def strategy_rows(strategy: str, passes: list[bool], *, cost: float = 0.0, **kw: Any) -> list[dict[str, Any]]:
+    return [
+        make_row(f"t{i:03d}", strategy, "pass" if p else "fail", cost=cost, **kw)
+        for i, p in enumerate(passes)
+    ]
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+
+def test_cell_statistics_intention_to_treat_and_error_adjusted() -> None:
+    rows = [
+        make_row("a", "cascade", "pass", seed=0, cost=0.1, calls=(3, 1), tokens=(300, 100), wall=10),
+        make_row("a", "cascade", "error", seed=1, cost=0.3, calls=(0, 2), tokens=(0, 200), wall=20),
+        make_row("b", "cascade", "fail", seed=0, cost=0.2, calls=(1, 1), tokens=(100, 100), wall=30),
+        make_row("b", "cascade", "timeout", seed=1, cost=0.2, calls=(2, 0), tokens=(200, 0), wall=40),
+        make_row("c", "cascade", "skipped", seed=0),
+    ]
+    agg = analyze(rows, resamples=FAST)
+    (cell,) = agg["cells"].values()
+    assert cell["id"] == "puzzles|aider|cascade|ollama:q|openai:gpt-5.5"
+    assert cell["counts"] == {"pass": 1, "fail": 1, "error": 1, "timeout": 1, "skipped": 1}
+    assert (cell["n"], cell["tasks"]) == (4, 2)
+    assert cell["pass_rate"]["point"] == pytest.approx(1 / 4)
+    assert cell["pass_rate_error_adjusted"]["point"] == pytest.approx(1 / 2)
+    assert cell["error_rate"]["point"] == cell["timeout_rate"]["point"] == pytest.approx(1 / 4)
+    assert cell["cost_per_task"]["point"] == pytest.approx(0.2)
+    assert cell["cloud_fraction_tokens"]["point"] == pytest.approx(400 / 1000)
+    assert cell["cloud_fraction_calls"]["point"] == pytest.approx(4 / 10)
+    assert cell["tokens_per_task"]["point"] == pytest.approx(250)
+    assert cell["wall_s_per_task"]["point"] == pytest.approx(25)
+    assert cell["median_wall_s"] == pytest.approx(25)
+    for name in ("pass_rate", "cost_per_task", "cloud_fraction_tokens", "wall_s_per_task"):
+        assert cell[name]["low"] <= cell[name]["point"] <= cell[name]["high"]
+
+
+def test_cell_pass_rate_equals_pass_rate_ci_seeded_by_the_task_set() -> None:
+    outcomes = {f"t{i:02d}": [i % 3 != 0, i % 4 != 0, i % 5 != 0] for i in range(25)}
+    rows = [
+        make_row(t, "heuristic", "pass" if ok else "fail", seed=s)
+        for t, flags in outcomes.items()
+        for s, ok in enumerate(flags)
+    ]
+    cell = next(iter(analyze(rows, resamples=FAST)["cells"].values()))
+    ref = stats.pass_rate_ci(outcomes, key="puzzles|" + "\n".join(sorted(outcomes)), resamples=FAST)
+    assert (cell["pass_rate"]["point"], cell["pass_rate"]["low"], cell["pass_rate"]["high"]) == (
+        ref.point,
+        ref.low,
+        ref.high,
+    )
+    assert cell["pass_rate"]["method"] == ref.method
+
+
+def test_unpriced_rows_leave_cost_unknown_never_a_partial_sum() -> None:
+    rows = [make_row("a", "s", "pass", cost=0.5), make_row("b", "s", "pass", cost=None)]
+    (cell,) = analyze(rows, resamples=FAST)["cells"].values()
+    assert cell["cost_per_task"] is None
+    assert cell["cost_unpriced"] == 1
+
+
+def test_analysis_is_deterministic_and_independent_of_row_order() -> None:
+    rows = strategy_rows("always-cloud", [i % 4 != 0 for i in range(30)], cost=1.0)
+    rows += strategy_rows("heuristic", [i % 5 != 0 for i in range(30)], cost=0.3)
+    first = analyze(rows, resamples=FAST)
+    assert analyze(list(reversed(rows)), resamples=FAST) == first
+
+
+def test_price_as_reprices_cloud_tokens_like_a_live_run() -> None:
+    row = make_row("a", "s", "pass", cost=None)
+    row["tokens"].update(cloud_prompt=1_000_000, cloud_completion=100_000, cached=200_000)
+    (repriced,) = reprice_rows([row], "gpt-5.5")
+    # 800k uncached x $5 + 200k cached x $0.50 + 100k out x $30, per 1M
+    assert repriced["cost_usd"] == {"scenario": "as:gpt-5.5", "value": pytest.approx(4.0 + 0.1 + 3.0)}
+    assert row["cost_usd"]["value"] is None  # input rows are not modified
+    agg = analyze([row], price_as="gpt-5.5", resamples=FAST)
+    assert next(iter(agg["cells"].values()))["cost_per_task"]["point"] == pytest.approx(7.1)
+    with pytest.raises(ValueError, match="not in the price table"):
+        reprice_rows([row], "gpt-9")
+
+
+# --- paired comparisons ---------------------------------------------------------------------------
+
+
+def _verdicts(agg: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {e["strategy"]: (e["verdict_unadjusted"], e["verdict"]) for e in agg["comparisons"]}
+
+
+def test_paired_verdicts_non_inferior_inferior_and_a_borderline_one_holm_flips() -> None:
+    # 80 tasks; the baseline passes the first 40. "better" passes all (clearly non-inferior), "same"
+    # has exactly the baseline's outcomes (Tango's score test gives p = 0.020 at 5 pts: non-inferior
+    # alone, but Holm doubles it to 0.040 as the second of three), "worse" passes none.
+    base = [i < 40 for i in range(80)]
+    rows = strategy_rows("always-cloud", base, cost=1.0)
+    rows += strategy_rows("better", [True] * 80, cost=0.5)
+    rows += strategy_rows("same", base, cost=0.38)
+    rows += strategy_rows("worse", [False] * 80, cost=0.1)
+    agg = analyze(rows, resamples=FAST)
+    assert _verdicts(agg) == {
+        "better": ("non-inferior", "non-inferior"),
+        "same": ("non-inferior", "inconclusive"),
+        "worse": ("inferior", "inferior"),
+    }
+    same = next(e for e in agg["comparisons"] if e["strategy"] == "same")
+    assert same["p_value"] == pytest.approx(0.0201, abs=5e-4)
+    assert same["p_holm"] == pytest.approx(2 * same["p_value"])
+    assert same["family_size"] == 3
+    assert same["diff"]["point"] == 0.0
+    assert same["cost_ratio"]["point"] == pytest.approx(0.38)
+    better = next(e for e in agg["comparisons"] if e["strategy"] == "better")
+    assert better["sentence"] == "better is non-inferior to always-cloud at 5 pts while using 50% of its cost"
+    assert agg["settings"]["multiplicity"] == "holm"
+
+
+def test_comparisons_pair_only_matching_task_and_seed() -> None:
+    rows = strategy_rows("always-cloud", [True] * 10) + strategy_rows("h", [True] * 10)
+    rows += [make_row("t999", "h", "fail")]  # no baseline partner: not in the comparison
+    (entry,) = analyze(rows, resamples=FAST)["comparisons"]
+    assert (entry["pairs"], entry["tasks"]) == (10, 10)
+    assert entry["diff"]["point"] == 0.0
+
+
+def test_a_custom_baseline_and_margin() -> None:
+    rows = strategy_rows("always-local", [i % 2 == 0 for i in range(200)])
+    rows += strategy_rows("h", [i % 2 == 0 or i % 7 == 0 for i in range(200)])
+    agg = analyze(rows, baseline="always-local", margin=0.0, resamples=FAST)
+    (entry,) = agg["comparisons"]
+    assert entry["baseline"] == "always-local"
+    assert entry["diff"]["point"] > 0
+    assert entry["verdict"] == "non-inferior"  # with margin 0: superior
+
+
+# --- Pareto frontier and decision table -----------------------------------------------------------
+
+
+def _cell(cid: str, rate: float, cost: float | None) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "task_class": "x",
+        "pass_rate": {"point": rate},
+        "cost_per_task": None if cost is None else {"point": cost},
+    }
+
+
+def test_pareto_frontier_drops_dominated_and_unpriced_cells() -> None:
+    cells = [
+        _cell("best", 0.9, 1.0),
+        _cell("cheap-good", 0.88, 0.1),
+        _cell("cheapest", 0.5, 0.01),
+        _cell("dominated", 0.8, 2.0),
+        _cell("unpriced", 0.95, None),
+        _cell("tie", 0.88, 0.1),
+    ]
+    assert pareto_frontier(cells) == ["cheapest", "cheap-good", "tie", "best"]
+
+
+def test_decision_table_recommends_the_cheapest_non_inferior_configuration() -> None:
+    best = [i % 10 != 0 for i in range(200)]  # 90%
+    almost = [i % 10 != 0 and i != 1 for i in range(200)]  # 89.5%, same tasks but one
+    rows = strategy_rows("always-cloud", best, cost=1.0)
+    rows += strategy_rows("heuristic", almost, cost=0.1)
+    rows += strategy_rows("always-local", [i % 2 == 0 for i in range(200)], cost=0.0)  # 50%
+    rows += strategy_rows("expensive", [i % 5 != 0 for i in range(200)], cost=2.0)  # 80%, dominated
+    agg = analyze(rows, resamples=FAST)
+    ids = {c["strategy"]: cid for cid, c in agg["cells"].items()}
+    assert agg["pareto"]["puzzles"] == [ids["always-local"], ids["heuristic"], ids["always-cloud"]]
+    (decision,) = agg["decisions"]
+    assert decision["best"] == ids["always-cloud"]
+    assert decision["recommended"] == ids["heuristic"]
+    assert [c["non_inferior"] for c in decision["candidates"]] == [False, True]  # cheapest first
+    assert decision["reason"].startswith(
+        "aider · heuristic (89.5%) is non-inferior to the best, aider · always-cloud (90.0%), at 5 pts "
+        "while using 10% of its cost"
+    )
+
+
+def test_decision_table_keeps_the_best_when_nothing_cheaper_is_non_inferior() -> None:
+    rows = strategy_rows("always-cloud", [True] * 50, cost=1.0)
+    rows += strategy_rows("always-local", [i % 2 == 0 for i in range(50)], cost=0.0)
+    (decision,) = analyze(rows, resamples=FAST)["decisions"]
+    assert decision["recommended"] == decision["best"]
+    assert "none of the 1 cheaper configurations is non-inferior" in decision["reason"]
+
+
+# --- calibration and curves -----------------------------------------------------------------------
+
+
+def _decision(score: float, path: str = "agent", strategy: str = "heuristic", **kw: Any) -> dict[str, Any]:
+    return {
+        "strategy": strategy,
+        "choice": "cloud" if score >= 12 else "local",
+        "meta": {"score": score, "path": path, "threshold": 12},
+        **kw,
+    }
+
+
+def test_calibration_threshold_is_the_one_minus_target_quantile() -> None:
+    assert calibrate_threshold(list(range(100)), 0.2) == pytest.approx(79.2)
+    records = [_decision(float(s)) for s in range(100)]
+    records += [_decision(500.0, forced="cloud"), _decision(1.0, strategy="rules")]  # both ignored
+    records += [{"strategy": "heuristic", "meta": {}}]  # no score: ignored
+    cal = calibrate(records, "heuristic", 0.2)
+    assert cal["records"] == 100
+    assert cal["threshold"] == pytest.approx(79.2)
+    assert cal["achieved"] == pytest.approx(0.2)
+    assert cal["current_cloud"] == pytest.approx(0.88)  # scores 12..99 went to cloud at threshold 12
+    assert cal["suggested_spec"] == "heuristic@threshold=79.2"
+
+
+def test_calibration_per_path_gives_each_path_the_target() -> None:
+    records = [_decision(float(s), "agent") for s in range(50)]
+    records += [_decision(float(s), "legacy") for s in range(100, 200)]
+    cal = calibrate(records, "heuristic@threshold=12", 0.1)
+    assert cal["records"] == 0  # a full spec matches only records of exactly that spec
+    cal = calibrate(records, "heuristic", 0.1)
+    assert cal["by_path"]["agent"]["threshold"] == pytest.approx(44.1)
+    assert cal["by_path"]["legacy"]["threshold"] == pytest.approx(189.1)
+    assert cal["by_path"]["agent"]["achieved"] == pytest.approx(0.1)
+    assert cal["suggested_spec"] == "heuristic@threshold=44.1;legacy_threshold=189"
+
+
+def test_calibration_without_records_says_so() -> None:
+    cal = calibrate([], "cascade", 0.2)
+    assert cal["threshold"] is None
+    assert "no decision records" in cal["note"]
+
+
+def test_apgr_and_cpt_on_a_constructed_curve() -> None:
+    # Local 20%, cloud 60%; one sweep point at 50% cloud calls with 50% pass -> PGR 0.75 there.
+    points = [(0.5, 0.5)]
+    assert apgr(points, 0.2, 0.6) == pytest.approx(0.5 * 0.75 / 2 + 0.5 * 1.75 / 2)
+    assert cpt(points, 0.2, 0.6, 0.5) == pytest.approx(1 / 3)
+    assert cpt(points, 0.2, 0.6, 0.8) == pytest.approx(0.6)
+    assert apgr([], 0.2, 0.6) == pytest.approx(0.5)  # the straight line between the anchors
+    assert apgr(points, 0.6, 0.6) is None
+    assert cpt(points, 0.7, 0.6, 0.5) is None
+
+
+def test_sweep_curve_from_cascade_threshold_cells() -> None:
+    n = 20
+    rows = strategy_rows("always-local", [i < 4 for i in range(n)], calls=(2, 0))
+    rows += strategy_rows("always-cloud", [i < 12 for i in range(n)], calls=(0, 2))
+    rows += strategy_rows("cascade@threshold=5", [i < 10 for i in range(n)], calls=(1, 1))
+    agg = analyze(rows, resamples=FAST)
+    (curve,) = agg["curves"]
+    assert curve["strategy"] == "cascade"
+    assert curve["anchors"] == {"local": pytest.approx(0.2), "cloud": pytest.approx(0.6)}
+    assert curve["apgr"] == pytest.approx(0.625)
+    assert curve["cpt50"] == pytest.approx(1 / 3)
+    assert curve["cpt80"] == pytest.approx(0.6)
+
+
+def test_analyze_includes_calibration_when_asked() -> None:
+    rows = strategy_rows("heuristic", [True, False])
+    agg = analyze(
+        rows,
+        resamples=FAST,
+        decisions=[_decision(float(s)) for s in range(10)],
+        calibrate_strategy="heuristic",
+    )
+    assert agg["calibration"]["threshold"] == pytest.approx(7.2)
+
+
+# --- legacy rows ----------------------------------------------------------------------------------
+
+
+def test_legacy_rows_are_converted_with_the_documented_mapping() -> None:
+    rows = load_rows([DATA / "legacy-raw.jsonl"])
+    assert len(rows) == 11
+    by = {(r["cell"]["task_id"], r["cell"]["agent"], r["cell"]["seed"]): r for r in rows}
+    r1 = by[("humaneval-plus/HumanEval_99", "R1", 0)]
+    assert r1["cell"]["task_class"] == "A"
+    assert r1["cell"]["strategy"] == "none"
+    assert r1["models"] == {"local": None, "cloud": "gpt-5.5"}  # the dated snapshot, resolved
+    assert r1["outcome"] == "pass"
+    assert r1["calls"] == {"total": 1, "local": 0, "cloud": 1}
+    assert r1["cost_usd"]["value"] == pytest.approx((175 * 5 + 352 * 30) / 1e6)
+    assert r1["wall_s"]["total"] == pytest.approx(5.538)
+    # run 07's row (its provenance fields all null) ran R2 on another local model: another cell
+    r2 = [
+        r
+        for r in rows
+        if r["cell"]["task_id"] == "humaneval-plus/HumanEval_99" and r["cell"]["agent"] == "R2"
+    ]
+    assert sorted((r["models"]["local"], r["cell"]["seed"], r["run_id"]) for r in r2) == [
+        ("devstral:24b", 0, "legacy:legacy-raw.jsonl"),
+        ("qwen3.6:27b-coding-mxfp8", 0, "legacy:v1-qwen"),
+    ]
+    r3 = by[("humaneval-plus/HumanEval_99", "R3", 0)]
+    assert r3["models"] == {"local": "qwen3.6:27b-coding-mxfp8", "cloud": "gpt-5.5"}
+    assert r3["tokens"]["local_prompt"] == 6422
+    outcomes = {(r["cell"]["task_id"], r["cell"]["agent"]): r["outcome"] for r in rows}
+    assert outcomes[("bigcodebench-hard/BigCodeBench/458", "R3")] == "error"
+    assert outcomes[("custom-arch/auth-multitenant-design", "R2")] == "skipped"
+    # the same C task ran under two variants: two replicates of one cell
+    seeds = sorted(
+        r["cell"]["seed"] for r in rows if r["cell"]["task_id"] == "bigcodebench-hard/BigCodeBench/214"
+    )
+    assert seeds == [0, 1]
+
+
+def test_legacy_rows_analyze() -> None:
+    agg = analyze(load_rows([DATA / "legacy-raw.jsonl"]), resamples=FAST)
+    cells = {(c["task_class"], c["agent"], c["local_model"]): c for c in agg["cells"].values()}
+    assert cells[("A", "R1", None)]["pass_rate"]["point"] == 1.0
+    assert cells[("A", "R1", None)]["n"] == 2
+    assert cells[("A", "R2", "devstral:24b")]["n"] == 1
+    assert cells[("C", "R3", None)]["counts"]["error"] == 1
+    assert {d["task_class"] for d in agg["decisions"]} == {"A", "C"}
+    json.dumps(agg, allow_nan=False)  # strict JSON as it stands
+
+
+def test_legacy_strategy_and_seed_come_from_the_sweep_folders(tmp_path: Path) -> None:
+    line = (DATA / "legacy-raw.jsonl").read_text().splitlines()[0]
+    folder = tmp_path / "cascade-threshold-15" / "seed-7"
+    folder.mkdir(parents=True)
+    (folder / "raw.jsonl").write_text(line + "\n")
+    (row,) = load_rows([tmp_path])
+    assert (row["cell"]["strategy"], row["cell"]["seed"]) == ("cascade@threshold=15", 7)
