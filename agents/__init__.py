@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pytest_hybridarena.agents.aider import AiderAgent
 from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
 from pytest_hybridarena.agents.builtin import BuiltinAgent
+from pytest_hybridarena.agents.mini_swe_agent import MiniSweAgent
 from pytest_hybridarena.agents.nop import NopAgent
 from pytest_hybridarena.agents.oracle import OracleAgent
 
@@ -20,7 +22,9 @@ __all__ = [
 ]
 
 BUILTIN_AGENTS: dict[str, Callable[[], Agent]] = {
+    "aider": AiderAgent,
     "builtin": BuiltinAgent,
+    "mini-swe-agent": MiniSweAgent,
     "nop": NopAgent,
     "oracle": OracleAgent,
 }
