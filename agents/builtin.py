@@ -309,7 +309,9 @@ class BuiltinAgent:
             f"- context: {len(context.whole)} files whole, summarized {list(context.summarized)}, "
             f"omitted {list(context.omitted)}"
         )
-        user = f"# Task\n\n{request.instruction.strip()}\n\n# Workspace\n\n{context.text}"
+        # The task comes last: small local models tend to continue (echo) whatever ends the prompt,
+        # and with the workspace last, Qwen2.5-Coder-1.5B repeated the files instead of editing them.
+        user = f"# Workspace\n\n{context.text}\n\n# Task\n\n{request.instruction.strip()}\n"
         messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
         log.block("## Round 1\n\n### system", SYSTEM_PROMPT)
         log.block("### user", user)

@@ -19,6 +19,7 @@ outside it are rejected (:func:`resolve_in_workspace`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -100,6 +101,10 @@ _NON_EDIT_LANGS = frozenset({"bash", "sh", "shell", "console", "text", "txt", "o
 _ELIDED = re.compile(
     r"^\s*(?:#|//|/\*|<!--).*(?:\.\.\.|…).*\b(?:existing|rest of|remaining|unchanged|previous)\b", re.I
 )
+
+
+#: The example path of the system prompt; models sometimes copy it in front of a real path.
+PLACEHOLDER_PREFIX = "path/to/"
 
 
 def path_of_line(line: str, files: Collection[str] = ()) -> str | None:
@@ -230,8 +235,19 @@ def parse_edits(text: str, files: Collection[str] = (), default_path: str | None
         edits.append(WholeFile(default_path, _text(body), at))
     else:
         problems.extend(Problem(at, "code block without a file path before it") for at, _ in pathless)
+    edits = [dataclasses.replace(e, path=_placeholder_path(e.path, files)) for e in edits]
     edits.sort(key=lambda e: e.line)
     return Parsed(tuple(edits), tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def _placeholder_path(path: str, files: Collection[str]) -> str:
+    """Small models copy the system prompt's example prefix: ``path/to/sizes.py`` for ``sizes.py``.
+    Such a path is taken as the workspace file it ends with, when exactly one file does."""
+    if not path.startswith(PLACEHOLDER_PREFIX) or path in files:
+        return path
+    rest = path[len(PLACEHOLDER_PREFIX) :]
+    matches = [f for f in files if f == rest or f.endswith("/" + rest)]
+    return matches[0] if len(matches) == 1 else path
 
 
 def resolve_in_workspace(workspace: Path, rel: str) -> Path:

@@ -257,3 +257,14 @@ def test_whole_file_that_elides_existing_code_is_rejected(workspace: Path) -> No
     (outcome,) = apply_edits(workspace, [WholeFile("calc.py", content)])
     assert not outcome.applied
     assert (workspace / "calc.py").read_text() == CALC
+
+
+def test_the_system_prompts_example_prefix_is_mapped_to_the_real_file() -> None:
+    """Qwen2.5-Coder-1.5B answered ``path/to/pages.py`` for the workspace's ``pages.py``."""
+    reply = "path/to/pages.py\n```python\nX = 1\n```\n"
+    [edit] = parse_edits(reply, files=["pages.py", "README.md"]).edits
+    assert edit.path == "pages.py"
+    [edit] = parse_edits(reply, files=["a/pages.py", "b/pages.py"]).edits
+    assert edit.path == "path/to/pages.py", "ambiguous: left as written"
+    [edit] = parse_edits("path/to/new.py\n```python\nX = 1\n```\n", files=["pages.py"]).edits
+    assert edit.path == "path/to/new.py"

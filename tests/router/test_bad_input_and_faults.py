@@ -60,8 +60,8 @@ async def test_malformed_openai_request_is_a_400_with_an_openai_error(
 BAD_ANTHROPIC: list[tuple[str, Any]] = [
     ("no max_tokens", {"model": "m", "messages": M}),
     (
-        "role system in messages",
-        {"model": "m", "max_tokens": 5, "messages": [{"role": "system", "content": "x"}]},
+        "role tool in messages",  # role "system" is accepted (claude-code 2.1 sends it)
+        {"model": "m", "max_tokens": 5, "messages": [{"role": "tool", "content": "x"}]},
     ),
     (
         "block without type",
