@@ -427,6 +427,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target-cloud", type=float, default=0.2, metavar="F", help="target cloud fraction of calls (0.2)"
     )
+    parser.add_argument("--html", action="store_true", help="also write a self-contained report.html")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -467,4 +468,8 @@ def run(args: argparse.Namespace) -> int:
     print(render_text(aggregate))
     print()
     print(f"wrote {paths['aggregate']} and {paths['summary']}")
+    if args.html:
+        from pytest_hybridarena.html import write_html  # imports matplotlib; only when asked
+
+        print(f"wrote {write_html(aggregate, shown, out)}")
     return 0

@@ -167,7 +167,10 @@ def test_validate_reports_a_task_whose_nop_passes(pytester: pytest.Pytester, mak
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--arena-agents=oracle,wizard"], "*unknown agent 'wizard'; known agents: aider, builtin, claude-code, cline, mini-swe-agent, nop, opencode, oracle*"),
+        (
+            ["--arena-agents=oracle,wizard"],
+            "*unknown agent 'wizard'; known agents: aider, builtin, *, nop, opencode, oracle*",
+        ),
         (["--arena-strategies=telepathy"], "*unknown strategy 'telepathy'*known strategies: *always-cloud*"),
         (["--arena-seeds=1,x"], "*--arena-seeds: seed 'x' is not an integer*"),
         (["--arena-sandbox=vm"], "*--arena-sandbox: 'vm' is not one of process, docker*"),

@@ -21,13 +21,13 @@ def test_api_keys_appear_in_no_artifact_and_no_output(
     make_task("add")
     pytester.makeconftest(
         CALLER_CONFTEST
-        + '''
+        + """
 import os
 
 def pytest_arena_update_row(row, item):
     # what an agent adapter might carelessly copy: its environment
     row["env_seen"] = sorted(os.environ)
-'''
+"""
     )
     fake_openai.recorder.default = Reply(text=SOLUTION)
     junit = pytester.path / "junit.xml"
