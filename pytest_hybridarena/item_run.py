@@ -55,6 +55,10 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
             pytest.skip(reason)
     endpoint, usage = None, None
     if agent.uses_llm:
+        down = state.breaker.open_reason()
+        if down is not None:  # the backend failed every call of several cells in a row: fail fast
+            attach_row(item, error_row(ctx, "backend-down", down))
+            raise CellOutcome("error", f"ERROR {cell.key}: {down}")
         try:
             router: RouterServer = request.getfixturevalue("arena_router")
             handle = router.open_cell(cell.key, cell.strategy, cell.seed)
@@ -80,6 +84,8 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
         row = error_row(ctx, "pytest-timeout", str(exc), outcome="timeout")
         attach_row(item, row)
         raise CellOutcome("timeout", f"TIMEOUT {cell.key}: {exc}") from None
+    if agent.uses_llm:
+        state.breaker.record(run.row)
     attach_row(item, run.row)
     _judge(item, state, run)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pytest_hybridarena.agents.base import Agent
+from pytest_hybridarena.breaker import BackendBreaker
 from pytest_hybridarena.cells import parse_spec
 from pytest_hybridarena.resume import ResumeIndex
 from pytest_hybridarena.router.settings import RouterConfig
@@ -60,6 +61,7 @@ class ArenaState:
     _sandbox: Sandbox | None = None
     _sandbox_ok: tuple[bool, str] | None = None
     _resume: ResumeIndex | None = None
+    breaker: BackendBreaker = field(default_factory=BackendBreaker)
 
     def router_config(self) -> RouterConfig:
         """Router settings for this process; decisions go to one log file per worker."""

@@ -289,3 +289,21 @@ def test_a_replay_miss_is_an_error_row_never_a_silent_model_call(
     assert row["error"]["kind"] == "replay-miss"
     assert fake_openai.recorder.requests == []
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_backend_down_for_the_session_fails_fast_after_three_cells(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    for name in ("t1", "t2", "t3", "t4", "t5"):
+        make_task(name)
+    pytester.makeconftest(CALLER_CONFTEST)
+    result = pytester.runpytest(
+        "bench_tasks",
+        "--arena-agents=caller",
+        "--arena-local=openai:nobody@http://127.0.0.1:9/v1",
+        "--arena-cloud=openai:nobody-either@http://127.0.0.1:9/v1",
+    )
+    kinds = [r["error"]["kind"] for r in sorted(rows_of(pytester), key=lambda r: r["cell"]["task_id"])]
+    assert kinds == ["backend", "backend", "backend", "backend-down", "backend-down"]
+    result.stdout.fnmatch_lines(["*failed every call of 3 cells in a row*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
