@@ -105,4 +105,4 @@ def test_the_main_job_runs_on_the_real_local_model(pytester: pytest.Pytester) ->
     assert row["calls"]["local"] >= 1
     assert row["tokens"]["local_completion"] > 0
     assert row["tests"]["total"] > 0
-    result.stdout.fnmatch_lines(["*local: embedded:qwen2.5-coder-0.5b*", "*hybridarena summary*"])
+    result.stdout.fnmatch_lines(["*hybridarena summary*", "*local: embedded:qwen2.5-coder-0.5b*"])
