@@ -45,7 +45,7 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
         artifacts_ref=os.path.relpath(artifacts_dir, state.run_dir),
         pricing_sha=state.pricing_sha,
         price_as=state.settings.price_as,
-        worker=os.environ.get("PYTEST_XDIST_WORKER"),
+        worker=state.worker,
         versions={"plugin": state.plugin_version},
     )
     agent = state.agent(cell.agent)

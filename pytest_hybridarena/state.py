@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,7 @@ class ArenaState:
 
     def router_config(self) -> RouterConfig:
         """Router settings for this process; decisions go to one log file per worker."""
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        worker = self.worker or "main"
         # ${VARS} in a backend spec expand on each worker: with xdist gateways on several hosts,
         # every host reaches its own model server (docs/scaling.md).
         return RouterConfig(
@@ -77,6 +78,14 @@ class ArenaState:
             replay_dir=Path(self.settings.replay) if self.settings.replay else None,
             replay_fallback=self.settings.replay_fallback,
         )
+
+    @property
+    def worker(self) -> str | None:
+        """This process's xdist worker id (``gw0``…), None outside xdist. Read from the config, not
+        from ``PYTEST_XDIST_WORKER``, which a pytest started *by* a worker inherits."""
+        workerinput: dict[str, Any] = getattr(self.config, "workerinput", {})
+        worker = workerinput.get("workerid")
+        return str(worker) if worker else None
 
     @property
     def resume_index(self) -> ResumeIndex | None:
