@@ -115,7 +115,7 @@ class ArenaReporter:
 
     # -- end of run -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.rows:
+        if not self.rows or self.settings.summary == "none":
             return
         tr = terminalreporter
         tr.write_sep("=", "hybridarena validation" if self.settings.validate else "hybridarena summary")
@@ -132,12 +132,38 @@ class ArenaReporter:
                 "task-clustered bootstrap with a Wilson floor (docs/statistics.md); cloud tok: cloud "
                 "share of all tokens; calls, cost: mean per cell"
             )
+        if not self.settings.validate and self.settings.summary == "full":
+            self._write_analysis(tr)
         tr.write_line(f"results: {self.out_path} ({len(self.rows)} rows)")
         floor = self.settings.fail_under
         if floor is not None:
             tr.write_line(
                 f"overall pass rate {100 * self.overall_rate():.1f}% (--arena-fail-under={floor:g}%)"
             )
+
+    def _write_analysis(self, tr: Any) -> None:
+        """Paired comparisons and the decision table, and the run's aggregate.json / summary.md
+        (and report.html with --arena-html). Analysis trouble is reported, never raised: the rows
+        are already safe on disk and ``python -m pytest_hybridarena report`` can redo this."""
+        from pytest_hybridarena.report import render_text, write_artifacts
+
+        run_dir = self.out_path.parent
+        try:
+            aggregate, paths = write_artifacts(
+                run_dir, self.rows, baseline=self.settings.baseline, margin=self.settings.margin / 100
+            )
+            tr.write_line("")
+            for line in render_text(aggregate).splitlines():
+                tr.write_line(line)
+            written = [paths["aggregate"], paths["summary"]]
+            if self.settings.html:
+                from pytest_hybridarena.html import write_html
+
+                written.append(write_html(aggregate, self.rows, run_dir))
+            tr.write_line("artifacts: " + ", ".join(str(p) for p in written))
+        except Exception as exc:  # a summary must never take the session down
+            rerun = f"python -m pytest_hybridarena report {run_dir}"
+            tr.write_line(f"analysis failed ({type(exc).__name__}: {exc}); rerun: {rerun}")
 
     def overall_rate(self) -> float:
         judged = [r for r in self.rows if r["outcome"] != "skipped"]

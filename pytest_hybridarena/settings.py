@@ -94,6 +94,10 @@ OPTIONS: tuple[Option, ...] = (
         None,
         flag=True,
     ),
+    Option("baseline", "The strategy every other strategy is compared with in the summary.", "always-cloud"),
+    Option("margin", "Non-inferiority margin of the paired comparisons, in percentage points.", "5"),
+    Option("summary", "What the end-of-run summary prints: none, cells or full (default; -q: cells).", None),
+    Option("html", "Also write a self-contained report.html into the run folder.", None, flag=True),
     Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
 )
@@ -116,6 +120,10 @@ class ArenaSettings:
     record: str | None = None
     replay: str | None = None
     replay_fallback: bool = False
+    baseline: str = "always-cloud"
+    margin: float = 5.0
+    summary: str = "full"
+    html: bool = False
 
     def result_relevant(self) -> dict[str, Any]:
         """The part of the settings that changes what a cell measures (hashed into ``config_sha``)."""
@@ -205,6 +213,24 @@ def parse_backend(value: str, source: str) -> str:
     return str(value)
 
 
+def parse_margin(value: str, source: str) -> float:
+    try:
+        margin = float(str(value).removesuffix("pts").strip())
+    except ValueError:
+        raise pytest.UsageError(
+            f"{source}: {value!r} is not a number of percentage points (e.g. 5)"
+        ) from None
+    if not 0 <= margin < 100:
+        raise pytest.UsageError(f"{source}: {value!r} must be between 0 and 100 percentage points")
+    return margin
+
+
+def _summary_mode(config: pytest.Config, value: str | None, source: str) -> str:
+    if value in (None, ""):
+        return "cells" if config.get_verbosity() < 0 else "full"
+    return parse_choice(("none", "cells", "full"))(str(value), source)
+
+
 STAND_IN_PRICE = "gpt-5.5"
 
 
@@ -272,6 +298,10 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         record=_get(config, "record", lambda v, s: None if v in (None, "") else str(v)),
         replay=replay,
         replay_fallback=replay_fallback,
+        baseline=_get(config, "baseline", lambda v, s: str(v)),
+        margin=_get(config, "margin", parse_margin),
+        summary=_get(config, "summary", lambda v, s: _summary_mode(config, v, s)),
+        html=_get(config, "html", lambda v, s: str(v).lower() in ("1", "true", "yes", "on")),
         fail_under=_get(config, "fail-under", parse_percent),
         validate=validate,
     )

@@ -429,3 +429,31 @@ def test_junit_xml_carries_flat_cell_properties(pytester: pytest.Pytester, make_
     nop = {p.get("name"): p.get("value") for p in cases["add[nop-always-local-s42]"].iter("property")}
     assert nop["arena.outcome"] == "fail"
     assert all(len(v or "") < 200 for v in props.values()), "flat values, not whole rows"
+
+
+def test_the_run_writes_aggregate_summary_and_html_and_prints_comparisons(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    result = pytester.runpytest(
+        "bench_tasks", "--arena-agents=oracle", "--arena-strategies=always-cloud,always-local", "--arena-html"
+    )
+    [run_dir] = pytester.path.glob("reports/*/")
+    aggregate = json.loads((run_dir / "aggregate.json").read_text())
+    assert aggregate["schema_version"] == 1
+    assert (run_dir / "summary.md").read_text().strip()
+    assert "<svg" in (run_dir / "report.html").read_text()
+    result.stdout.fnmatch_lines(
+        [
+            "*paired comparisons vs always-cloud (margin 5 pts*",
+            "*decision table*",
+            "*artifacts: *report.html*",
+        ]
+    )
+
+
+def test_summary_none_prints_no_table(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    result = pytester.runpytest("bench_tasks", "--arena-agents=oracle", "--arena-summary=none")
+    assert "hybridarena summary" not in result.stdout.str()
+    assert len(rows_of(pytester)) == 1
