@@ -8,7 +8,7 @@ Items are ``pytest.Function`` subclasses built with ``callobj=`` so they get rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,30 +58,32 @@ class TaskFile(pytest.File):
         except TaskError as exc:
             raise self.CollectError(str(exc)) from None
         settings = self.config.stash[settings_key]
-        timeout_plugin = self.config.pluginmanager.hasplugin("timeout")
+        # Marks are built once per task and per name, not per item: at 10,000 cells the per-item
+        # lookups through ``pytest.mark`` were a measurable share of collection time.
+        marks: dict[str, pytest.MarkDecorator] = {}
+
+        def mark(name: str) -> pytest.MarkDecorator:
+            if name not in marks:
+                _ensure_marker(self.config, name)
+                marks[name] = getattr(pytest.mark, name)
+            return marks[name]
+
+        task_marks = [mark("arena"), mark(marker_name(spec.task_class))]
+        task_marks += [mark(marker_name(tag)) for tag in spec.tags]
+        if self.config.pluginmanager.hasplugin("timeout"):
+            # Last resort only: the agent and the suite have their own budgets inside this one.
+            task_marks.append(
+                pytest.mark.timeout(spec.timeout_s + spec.score_timeout_s + LAST_RESORT_GRACE_S)
+            )
         for cell in plan_cells(
             spec.task_class, spec.id, settings.agents, settings.strategies, settings.seeds
         ):
             item = ArenaItem.from_parent(self, name=cell.item_name, callobj=_run_arena_cell)
             item.stash[cell_key] = cell
             item.stash[spec_key] = spec
-            for name in _marker_names(spec, cell):
-                _ensure_marker(self.config, name)
-                item.add_marker(name)
-            if timeout_plugin:
-                # Last resort only: the agent and the suite have their own budgets inside this one.
-                limit = spec.timeout_s + spec.score_timeout_s + LAST_RESORT_GRACE_S
-                item.add_marker(pytest.mark.timeout(limit))
+            for decorator in (*task_marks, mark(marker_name(cell.agent)), mark(marker_name(cell.strategy))):
+                item.add_marker(decorator)
             yield item
-
-
-def _marker_names(spec: TaskSpec, cell: Cell) -> Iterator[str]:
-    yield "arena"
-    yield marker_name(spec.task_class)
-    yield marker_name(cell.agent)
-    yield marker_name(cell.strategy)
-    for tag in spec.tags:
-        yield marker_name(tag)
 
 
 def _ensure_marker(config: pytest.Config, name: str) -> None:
