@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 # and the PyPI agent CLIs (aider, mini-swe-agent).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=69" wheel
 	$(PY) -m pip install --quiet -e ".[dev,embedded,agents]"
 	touch $@
 

@@ -428,6 +428,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--target-cloud", type=float, default=0.2, metavar="F", help="target cloud fraction of calls (0.2)"
     )
     parser.add_argument("--html", action="store_true", help="also write a self-contained report.html")
+    parser.add_argument(
+        "--promote",
+        action="store_true",
+        help="apply the model promotion policy; writes local-model-benchmark-<date>.md (docs/promotion.md)",
+    )
+    parser.add_argument(
+        "--roles", type=Path, default=Path("roles.toml"), help="roles file for --promote (roles.toml)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -472,4 +480,9 @@ def run(args: argparse.Namespace) -> int:
         from pytest_hybridarena.html import write_html  # imports matplotlib; only when asked
 
         print(f"wrote {write_html(aggregate, shown, out)}")
+    if args.promote:
+        from pytest_hybridarena.promotion import PromotionSettings, promote_command
+
+        settings = PromotionSettings(margin=args.margin / 100.0, resamples=args.resamples)
+        return promote_command(rows, args.inputs, args.roles, args.out or Path("reports"), settings)
     return 0
