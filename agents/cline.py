@@ -23,10 +23,8 @@ from typing import Any
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult
 from pytest_hybridarena.agents.cli_run import agent_env, cli_version, tail
 from pytest_hybridarena.agents.npm_cli import (
-    find_npm_cli,
-    install_hint,
+    NpmCliAgent,
     note_stop,
-    parse_int_params,
     run_watched,
 )
 
@@ -110,32 +108,20 @@ class ClineWatch:
         return None
 
 
-class ClineAgent:
+class ClineAgent(NpmCliAgent):
     """See the module docstring and ``docs/agents.md``. ``executable`` overrides the lookup (tests)."""
 
     name = "cline"
-    uses_llm = True
-
-    def __init__(self, executable: str | None = None) -> None:
-        self._executable = executable
-
-    def executable(self) -> str | None:
-        return self._executable or find_npm_cli(BINARY)
-
-    def available(self) -> tuple[bool, str]:
-        return (True, "") if self.executable() else (False, install_hint(BINARY, PACKAGE))
+    binary = BINARY
+    package = PACKAGE
+    rules = RULES
 
     def run(self, request: AgentRequest) -> AgentResult:
-        request.log_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            options = parse_int_params(self.name, request.params, RULES)
-        except ValueError as exc:
-            return AgentResult("error", error=str(exc))
-        exe = self.executable()
-        if exe is None:
-            return AgentResult("error", error=install_hint(BINARY, PACKAGE))
-        if request.endpoint is None:
-            return AgentResult("error", error="cline needs an LLM endpoint (the cell has none)")
+        prepared = self.prepare(request)
+        if isinstance(prepared, AgentResult):
+            return prepared
+        options, exe = prepared
+        assert request.endpoint is not None  # checked by prepare()
         private = Path(tempfile.mkdtemp(prefix="arena-cline-"))
         try:
             data_dir = private / "data"

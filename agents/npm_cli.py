@@ -26,9 +26,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
+
+from pytest_hybridarena.agents.base import AgentRequest, AgentResult
 
 __all__ = [
     "INSTALL_COMMAND",
+    "NpmCliAgent",
     "PREFIX_ENV",
     "WatchedRun",
     "find_npm_cli",
@@ -96,6 +100,40 @@ def parse_int_params(
             )
         values[key] = value
     return values
+
+
+class NpmCliAgent:
+    """What the npm-CLI adapters share: finding the CLI, the install hint, and the checks every run
+    starts with. Subclasses set ``name``, ``binary``, ``package`` and ``rules`` (integer params)."""
+
+    name = ""
+    binary = ""
+    package = ""
+    rules: ClassVar[dict[str, tuple[int, int, int]]] = {}
+    uses_llm = True
+
+    def __init__(self, executable: str | None = None) -> None:
+        self._executable = executable
+
+    def executable(self) -> str | None:
+        return self._executable or find_npm_cli(self.binary)
+
+    def available(self) -> tuple[bool, str]:
+        return (True, "") if self.executable() else (False, install_hint(self.binary, self.package))
+
+    def prepare(self, request: AgentRequest) -> tuple[dict[str, int], str] | AgentResult:
+        """The validated options and the CLI path, or the error result that ends the run."""
+        request.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            options = parse_int_params(self.name, request.params, self.rules)
+        except ValueError as exc:
+            return AgentResult("error", error=str(exc))
+        exe = self.executable()
+        if exe is None:
+            return AgentResult("error", error=install_hint(self.binary, self.package))
+        if request.endpoint is None:
+            return AgentResult("error", error=f"{self.name} needs an LLM endpoint (the cell has none)")
+        return options, exe
 
 
 @dataclass(frozen=True)

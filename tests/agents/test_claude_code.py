@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pytest_hybridarena.agents import claude_code
+from pytest_hybridarena.agents import npm_cli
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.claude_code import ClaudeCodeAgent, ClaudeWatch, claude_argv, claude_env
 
@@ -62,7 +62,7 @@ def test_an_unknown_parameter_is_an_error_naming_the_known_ones(tmp_path: Path) 
 
 
 def test_a_missing_cli_is_unavailable_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(claude_code, "find_npm_cli", lambda binary: None)
+    monkeypatch.setattr(npm_cli, "find_npm_cli", lambda binary: None)
     ok, reason = ClaudeCodeAgent().available()
     assert not ok
     assert "bash tools/install-agents.sh" in reason

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pytest_hybridarena.agents import opencode
+from pytest_hybridarena.agents import npm_cli
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.opencode import OpencodeAgent, OpencodeWatch, opencode_argv, opencode_config
 
@@ -70,7 +70,7 @@ def test_an_unknown_parameter_is_an_error_naming_the_known_ones(tmp_path: Path) 
 
 
 def test_a_missing_cli_is_unavailable_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(opencode, "find_npm_cli", lambda binary: None)
+    monkeypatch.setattr(npm_cli, "find_npm_cli", lambda binary: None)
     ok, reason = OpencodeAgent().available()
     assert not ok
     assert "bash tools/install-agents.sh" in reason
