@@ -32,8 +32,8 @@ from pytest_hybridarena.agents.base import AgentRequest, AgentResult
 
 __all__ = [
     "INSTALL_COMMAND",
-    "NpmCliAgent",
     "PREFIX_ENV",
+    "NpmCliAgent",
     "WatchedRun",
     "find_npm_cli",
     "install_hint",
