@@ -128,9 +128,9 @@ class ArenaReporter:
             tr.write_line(line)
         if not self.settings.validate:
             tr.write_line(
-                "pass rate: intention-to-treat (error and timeout count as not passed), 95% CI by "
-                "task-clustered bootstrap with a Wilson floor (docs/statistics.md); cloud tok: cloud "
-                "share of all tokens; calls, cost: mean per cell"
+                "pass rate: intention-to-treat (errors and timeouts count as not passed), 95% CI by "
+                "task-clustered bootstrap with a Wilson floor (docs/statistics.md); err: error, t/o: "
+                "timeout; cloud: cloud share of tokens; calls, $/cell: mean per cell; wall: median"
             )
         if not self.settings.validate and self.settings.summary == "full":
             self._write_analysis(tr)

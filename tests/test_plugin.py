@@ -74,7 +74,7 @@ def test_oracle_passes_nop_fails_and_rows_are_written(pytester: pytest.Pytester,
     result.stdout.fnmatch_lines(
         [
             "*hybridarena summary*",
-            "*class*agent*strategy*n*pass*fail*error*timeout*pass rate*",
+            "*class*agent*strategy*n*pass*fail*err*t/o*skip*pass rate*cloud*calls*$/cell*wall*",
             "*puzzles*nop*always-local*2*0*2*0*0*",
             "*puzzles*oracle*always-local*2*2*0*0*0*100.0%*",
             "*results: *results.jsonl (4 rows)*",
