@@ -9,8 +9,8 @@ from tests.conftest import FakeUpstream, MakeTask
 from tests.fakes.script import Reply
 from tests.test_plugin_router import CALLER_CONFTEST, SOLUTION
 
-OPENAI_SECRET = "sk-test-OPENAI-do-not-leak-0123456789abcdef"
-ANTHROPIC_SECRET = "sk-ant-test-ANTHROPIC-do-not-leak-0123456789"
+OPENAI_SECRET = "test-openai-key-DO-NOT-LEAK-0123456789abcdef"
+ANTHROPIC_SECRET = "test-anthropic-key-DO-NOT-LEAK-0123456789"
 
 
 def test_api_keys_appear_in_no_artifact_and_no_output(
