@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import platform
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -185,7 +184,3 @@ def _check_builtins(value: object, where: str) -> None:
         f"{where} holds a {type(value).__name__} ({value!r}); rows carry builtins only "
         "(execnet cannot send anything else between xdist workers)"
     )
-
-
-def current_python() -> str:
-    return sys.executable
