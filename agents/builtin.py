@@ -11,7 +11,6 @@ run stopped from outside still leaves its story behind.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import httpx
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult, AgentStatus
 from pytest_hybridarena.agents.builtin_context import build_context, named_files, render_files, scan_workspace
 from pytest_hybridarena.agents.builtin_edits import Outcome, apply_edits, parse_edits
+from pytest_hybridarena.agents.cli_run import kill_group
 
 __all__ = ["SYSTEM_PROMPT", "VERSION", "BuiltinAgent", "Options", "parse_options"]
 
@@ -214,19 +214,12 @@ def run_command(argv: list[str], cwd: Path, timeout_s: float) -> tuple[int | Non
         out, _ = proc.communicate(timeout=max(timeout_s, 0.01))
         return proc.returncode, out.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
+        kill_group(proc.pid)
         out, _ = proc.communicate()
         return None, out.decode("utf-8", "replace") + f"\n[killed after {timeout_s:.0f}s]"
     finally:
-        _kill_group(proc)
+        kill_group(proc.pid)
         proc.wait()
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_checks(

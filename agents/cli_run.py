@@ -26,7 +26,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["KEEP_ENV", "CliRun", "agent_env", "cli_version", "find_executable", "run_cli", "tail"]
+__all__ = [
+    "KEEP_ENV",
+    "CliRun",
+    "agent_env",
+    "cli_version",
+    "find_executable",
+    "kill_group",
+    "run_cli",
+    "tail",
+]
 
 # Variables a CLI may see from the caller's environment; everything else is dropped.
 KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER", "LOGNAME", "SHELL")
@@ -70,9 +79,11 @@ class CliRun:
     duration_s: float
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group led by ``pid`` (the CLI was started with ``start_new_session``),
+    so grandchildren die with it; a group that is already gone is fine."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
 
@@ -93,7 +104,7 @@ def run_cli(argv: list[str], cwd: Path, env: dict[str, str], timeout_s: float, o
         except subprocess.TimeoutExpired:
             code, timed_out = None, True
         finally:
-            _kill_group(proc)
+            kill_group(proc.pid)
             proc.wait()
     text = output.read_text("utf-8", "replace")
     if timed_out:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pytest_hybridarena.agents.base import AgentRequest, AgentResult
+from pytest_hybridarena.agents.cli_run import kill_group
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -147,13 +147,6 @@ class WatchedRun:
     duration_s: float
 
 
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 def run_watched(
     argv: list[str],
     cwd: Path,
@@ -188,7 +181,7 @@ def run_watched(
                     reason = watch(raw.decode("utf-8", "replace"))
                     if reason:
                         stopped.append(reason)
-                        _kill_group(proc.pid)
+                        kill_group(proc.pid)
 
         reader = threading.Thread(target=pump, name=f"watch-{Path(argv[0]).name}", daemon=True)
         reader.start()
@@ -198,7 +191,7 @@ def run_watched(
         except subprocess.TimeoutExpired:
             code, timed_out = None, True
         finally:
-            _kill_group(proc.pid)
+            kill_group(proc.pid)
             proc.wait()
         # The group is dead, so the pipe reaches EOF; a grandchild that left the group with setsid()
         # could hold it open, hence the bound (the thread is a daemon).
