@@ -3,6 +3,7 @@ agents and sandbox built once per process (per xdist worker)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -22,6 +23,7 @@ from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.rows import config_sha
 from pytest_hybridarena.sandbox import Sandbox, make_sandbox
 from pytest_hybridarena.settings import ArenaSettings
+from pytest_hybridarena.tasks import task_sha
 
 __all__ = ["ArenaState", "make_agent", "new_run_id", "pricing_sha", "state_key"]
 
@@ -62,6 +64,7 @@ class ArenaState:
     _sandbox: Sandbox | None = None
     _sandbox_ok: tuple[bool, str] | None = None
     _resume: ResumeIndex | None = None
+    _task_shas: dict[Path, str] = field(default_factory=dict)
     breaker: BackendBreaker = field(default_factory=BackendBreaker)
 
     def router_config(self) -> RouterConfig:
@@ -98,9 +101,21 @@ class ArenaState:
             )
         return self._resume
 
-    @property
+    @functools.cached_property
     def config_sha(self) -> str:
         return config_sha(self.settings.result_relevant())
+
+    def task_sha(self, folder: Path) -> str:
+        """The task folder's hash, computed once per process (every cell of a task needs it)."""
+        if folder not in self._task_shas:
+            self._task_shas[folder] = task_sha(folder)
+        return self._task_shas[folder]
+
+    @functools.cached_property
+    def decisions_ref(self) -> str:
+        """This process's decision log, relative to the run folder (rows point into it)."""
+        path = self.router_config().decisions_path or self.run_dir
+        return os.path.relpath(path, self.run_dir)
 
     def agent(self, spec: str) -> Agent:
         if spec not in self._agents:
