@@ -31,7 +31,10 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".git"
 @dataclass(frozen=True)
 class ScoreResult:
     """What the acceptance suite said. ``problem`` is set when the suite could not judge at all (it
-    collected nothing, or produced no report): then the outcome is an error, not a fail."""
+    collected nothing, or produced no report): then the outcome is an error, not a fail, of kind
+    ``problem_kind`` — ``score``, or ``sandbox-limit`` when a sandbox cap (memory, processes, CPU
+    time, file size) stopped the suite before it could report. ``timed_out`` without a report means
+    the suite ran out of its wall budget: a timeout row (``score-timeout``)."""
 
     tests: dict[str, int]
     exit_code: int | None
@@ -40,6 +43,7 @@ class ScoreResult:
     isolation: dict[str, Any] = field(default_factory=dict)
     failed_tests: tuple[str, ...] = ()
     problem: str | None = None
+    problem_kind: str = "score"
 
     @property
     def all_passed(self) -> bool:
@@ -132,13 +136,32 @@ def _interpret(spec: TaskSpec, junit: Path, result: SandboxResult) -> ScoreResul
         try:
             tests, failed = parse_junit(junit.read_bytes())
         except ET.ParseError as exc:
-            return ScoreResult(tests=_zero(), problem=f"unreadable JUnit XML: {exc}", **base)
-        if tests["total"] == 0:
-            return ScoreResult(tests=tests, problem="the acceptance suite collected no tests", **base)
-        return ScoreResult(tests=tests, failed_tests=failed, **base)
+            # A report cut off mid-write by the timeout or a limit is no report: say why below.
+            if not (result.timed_out or limit_hit(result)):
+                return ScoreResult(tests=_zero(), problem=f"unreadable JUnit XML: {exc}", **base)
+        else:
+            if tests["total"] == 0:
+                return ScoreResult(tests=tests, problem="the acceptance suite collected no tests", **base)
+            return ScoreResult(tests=tests, failed_tests=failed, **base)
     if result.timed_out:
-        # A hung solution is the agent's failure, not the harness's: every test counts as failed.
-        return ScoreResult(tests=_zero(), failed_tests=("<acceptance suite timed out>",), **base)
+        # A hung or far too slow solution: every test counts as not passed, and the row says why.
+        return ScoreResult(
+            tests=_zero(),
+            failed_tests=("<acceptance suite timed out>",),
+            problem=f"the acceptance suite did not finish within its {spec.score_timeout_s:g}s budget "
+            "(the solution hangs or is far too slow); its processes were killed",
+            problem_kind="score-timeout",
+            **base,
+        )
+    limit = limit_hit(result)
+    if limit is not None:
+        return ScoreResult(
+            tests=_zero(),
+            failed_tests=("<stopped by a sandbox limit>",),
+            problem=f"the acceptance suite was stopped by a sandbox limit before it reported: {limit}",
+            problem_kind="sandbox-limit",
+            **base,
+        )
     if spec.score_command is not None:
         passed = int(result.exit_code == 0)
         tests = {"passed": passed, "failed": 1 - passed, "errors": 0, "skipped": 0, "total": 1}
@@ -147,6 +170,40 @@ def _interpret(spec: TaskSpec, junit: Path, result: SandboxResult) -> ScoreResul
     return ScoreResult(
         tests=_zero(), problem=f"pytest wrote no JUnit report (exit {result.exit_code}): {tail}", **base
     )
+
+
+_SIGNALS = {9: "SIGKILL", 24: "SIGXCPU", 25: "SIGXFSZ"}
+
+
+def limit_hit(result: SandboxResult) -> str | None:
+    """Which sandbox cap stopped the command, from the cgroup's counters and the fatal signal;
+    None when nothing points to a limit."""
+    iso = result.isolation
+    cgroup = iso.get("cgroup") if isinstance(iso.get("cgroup"), dict) else {}
+    hit = cgroup.get("hit") or {}
+    code = result.exit_code
+    signum = -code if code is not None and code < 0 else code - 128 if code and code > 128 else None
+    reasons: list[str] = []
+    if hit.get("oom_kill"):
+        reasons.append(
+            f"memory cap of {cgroup.get('memory_max_mb')} MiB on the process tree "
+            f"(OOM killer: {hit['oom_kill']} kill(s))"
+        )
+    if hit.get("pids"):
+        reasons.append(f"process cap of {cgroup.get('pids_max')} ({hit['pids']} fork(s) refused)")
+    rlimits = (iso.get("rlimits") or {}).get("applied") or {}
+    if signum == 24:
+        reasons.append(f"CPU time limit (RLIMIT_CPU {rlimits.get('RLIMIT_CPU', '?')} s): SIGXCPU")
+    elif signum == 25:
+        size = rlimits.get("RLIMIT_FSIZE")
+        reasons.append(
+            f"file size limit (RLIMIT_FSIZE {size // (1024 * 1024) if size else '?'} MiB): SIGXFSZ"
+        )
+    if not reasons:
+        return None
+    if signum in _SIGNALS and signum not in (24, 25):
+        reasons.append(f"exit by {_SIGNALS[signum]}")
+    return "; ".join(reasons)
 
 
 def _zero() -> dict[str, int]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -311,6 +313,136 @@ def test_network_auto_falls_back_to_none_and_says_why(tmp_path: Path) -> None:
 def test_unknown_network_mode_is_rejected() -> None:
     with pytest.raises(ValueError, match=r"network='off' is not one of: auto, none, require"):
         ProcessSandbox(network="off")
+
+
+# --- process sandbox: hostile code ------------------------------------------------------------
+
+from pytest_hybridarena.sandbox.cgroup import probe_cgroups  # noqa: E402
+
+
+def need_bwrap() -> None:
+    prefix, reason = sandbox_process.probe_bwrap()
+    if prefix is None:
+        pytest.skip(f"filesystem confinement needs bwrap: {reason}")
+
+
+def need_cgroup(controller: str) -> None:
+    support = probe_cgroups()
+    if getattr(support, controller) is None:
+        pytest.skip(f"no writable cgroup {controller} controller here: {support.detail}")
+
+
+WRITE_OUTSIDE = """
+import sys
+for target in sys.argv[1:]:
+    try:
+        with open(target, "w") as f:
+            f.write("escaped")
+        print("wrote", target)
+    except OSError as exc:
+        print("refused", target, exc.errno)
+with open("inside.txt", "w") as f:
+    f.write("ok")
+"""
+
+
+def test_code_cannot_write_outside_its_directory(tmp_path: Path) -> None:
+    """A file in a host folder outside /tmp, a file next to the run directory (under /tmp) and the
+    caller's home: none of them changes on the host; the run's own directory stays writable."""
+    need_bwrap()
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    host_dir = Path(tempfile.mkdtemp(prefix="hybridarena-hostile-", dir="/var/tmp"))
+    targets = [host_dir / "planted.txt", tmp_path / "sibling.txt", Path.home() / ".hybridarena-planted"]
+    try:
+        result = ProcessSandbox().run([*python(WRITE_OUTSIDE), *map(str, targets)], cwd=run_dir, timeout_s=30)
+        assert result.exit_code == 0, result.stderr
+        assert [t for t in targets if t.exists()] == []
+        assert f"refused {targets[0]} 30" in result.stdout  # EROFS: the host is mounted read-only
+        assert (run_dir / "inside.txt").read_text() == "ok"
+        assert result.isolation["filesystem"] == sandbox_process.BWRAP_FILESYSTEM
+    finally:
+        shutil.rmtree(host_dir, ignore_errors=True)
+
+
+FORK_BOMB = """
+import os, time
+children = 0
+while True:
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        print("fork refused after", children, "children:", exc.errno, flush=True)
+        break
+    if pid == 0:
+        time.sleep(300)
+        os._exit(0)
+    children += 1
+"""
+
+
+def test_fork_bomb_is_capped_and_every_child_is_killed(tmp_path: Path) -> None:
+    need_cgroup("pids")
+    result = ProcessSandbox(Limits(processes=24)).run(python(FORK_BOMB), cwd=tmp_path, timeout_s=30)
+    assert "fork refused after" in result.stdout, result.stdout + result.stderr
+    children = int(result.stdout.split("after ")[1].split()[0])
+    assert children < 24
+    cgroup = result.isolation["cgroup"]
+    assert isinstance(cgroup, dict)
+    assert cgroup["active"]
+    assert cgroup["pids_max"] == 24
+    assert cgroup["hit"]["pids"] >= 1
+    assert not any(d.name.startswith("hybridarena-") for d in (probe_cgroups().pids or tmp_path).iterdir())
+
+
+HOG = "import time; b = b'x' * (160 * 1024 * 1024); time.sleep(2)"
+MEMORY_HOG = f"""
+import subprocess, sys
+# two processes, each far below RLIMIT_AS, together above the tree's memory cap
+procs = [subprocess.Popen([sys.executable, "-c", "{HOG}"]) for _ in range(2)]
+print("codes", [p.wait() for p in procs], flush=True)
+"""
+
+
+def test_memory_cap_holds_for_the_whole_process_tree(tmp_path: Path) -> None:
+    need_cgroup("memory")
+    limits = Limits(memory_mb=200, address_space_mb=1024)
+    result = ProcessSandbox(limits).run(python(MEMORY_HOG), cwd=tmp_path, timeout_s=60)
+    cgroup = result.isolation["cgroup"]
+    assert isinstance(cgroup, dict)
+    assert cgroup["memory_max_mb"] == 200
+    assert cgroup["hit"].get("oom_kill", 0) >= 1, (result.stdout, result.stderr, cgroup)
+    assert "-9" in result.stdout, "the OOM killer ended one of the two"
+
+
+ESCAPE = """
+import subprocess
+p = subprocess.Popen(["sleep", "300"], start_new_session=True)  # leaves the process group
+print(p.pid, flush=True)
+"""
+
+
+def test_a_process_that_left_the_group_is_killed_too(tmp_path: Path, reap_pids: list[int]) -> None:
+    need_cgroup("pids")
+    result = ProcessSandbox().run(python(ESCAPE), cwd=tmp_path, timeout_s=30)
+    pid = int(result.stdout.split()[0])
+    reap_pids.append(pid)
+    assert not is_alive(pid)
+
+
+def test_filling_the_disk_stops_at_the_file_size_cap(tmp_path: Path) -> None:
+    code = "f = open('big', 'wb')\nwhile True:\n    f.write(b'x' * (1 << 20))\n"
+    result = ProcessSandbox(Limits(file_size_mb=8)).run(python(code), cwd=tmp_path, timeout_s=30)
+    assert "File too large" in result.stderr  # Python ignores SIGXFSZ, so the write fails with EFBIG
+    assert (tmp_path / "big").stat().st_size == 8 * MIB
+
+
+def test_weaknesses_name_what_this_machine_cannot_enforce(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox_process, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
+    monkeypatch.setattr(sandbox_process, "probe_unshare", lambda: (None, "unshare: EPERM (faked)"))
+    found = ProcessSandbox().weaknesses()
+    assert any("no network isolation" in w and "bwrap: not on PATH (faked)" in w for w in found)
+    assert any("filesystem is not confined" in w and "bubblewrap" in w for w in found)
 
 
 # --- docker sandbox ---------------------------------------------------------------------------

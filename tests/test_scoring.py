@@ -120,7 +120,8 @@ def test_a_hung_suite_is_stopped_and_counts_as_not_passed(tmp_path: Path) -> Non
     result = score_workspace(spec, ws, tmp_path / "work", ProcessSandbox())
     assert result.timed_out
     assert not result.all_passed
-    assert result.problem is None
+    assert result.problem_kind == "score-timeout"
+    assert "did not finish within its 2s budget" in (result.problem or "")
 
 
 @pytest.mark.parametrize(("code", "passed"), [("raise SystemExit(0)", True), ("raise SystemExit(3)", False)])

@@ -1,6 +1,8 @@
 """The process sandbox: the command runs as a child process under rlimits set by a fresh launcher
-interpreter, in its own process group (SIGKILLed as a whole at the timeout and after every run),
-with a scrubbed environment and, where bwrap or unshare can provide one, no network.
+interpreter, in its own process group (SIGKILLed as a whole at the timeout and after every run) and,
+where cgroups are writable, in its own cgroup (a process cap and a memory cap on the whole tree),
+with a scrubbed environment and, where bwrap or unshare can provide one, no network. Under bwrap
+the host filesystem is also read-only: only the run's directory is writable, /tmp is private.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pytest_hybridarena.sandbox.base import (
     derived_cpu_s,
     scrub_env,
 )
+from pytest_hybridarena.sandbox.cgroup import RunCgroup, probe_cgroups
 
 __all__ = ["LAUNCHER_CODE", "NETWORK_MODES", "ProcessSandbox", "probe_bwrap", "probe_unshare"]
 
@@ -41,18 +44,27 @@ _GROUP_EXIT_GRACE_S = 2.0
 
 # --- process sandbox: rlimit launcher -----------------------------------------------------------
 
-# Runs as `python -I -S -c LAUNCHER_CODE <report fd> NAME=VALUE,... -- argv...` in the child: it sets
-# the rlimits and execs argv. This replaces `preexec_fn`, which is unsafe when the caller has other
-# threads (our aiohttp router thread): a forked child may deadlock on a lock another thread held (the
-# subprocess docs' warning on preexec_fn). The launcher is a fresh interpreter, so nothing is shared.
+# Runs as `python -I -S -c LAUNCHER_CODE <report fd> NAME=VALUE,... <cgroup.procs files> -- argv...`
+# in the child: it joins the run's cgroups (writing its own pid; everything it execs and forks stays
+# in them), sets the rlimits and execs argv (the network/filesystem wrapper, then the command).
+# This replaces `preexec_fn`, which is unsafe when the caller has other threads (our aiohttp router
+# thread): a forked child may deadlock on a lock another thread held (the subprocess docs' warning
+# on preexec_fn). The launcher is a fresh interpreter, so nothing is shared.
 # -I -S keep it deaf to PYTHON* variables and fast: ~7 ms here. It avoids `json` on purpose: importing
 # json (re, enum) doubled the launcher's start-up, 6 ms per run measured. It reports what the kernel
 # accepted as "ok NAME VALUE" / "skip NAME reason" lines on a pipe (the fd is passed with pass_fds
 # and closed before exec), so `isolation` states what was in force rather than what was asked.
 LAUNCHER_CODE = """\
 import os, resource, sys
-fd, limits, argv = int(sys.argv[1]), sys.argv[2], sys.argv[4:]
+fd, limits, groups, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[5:]
 lines = []
+for procs in filter(None, groups.split(",")):
+    try:
+        with open(procs, "w") as f:
+            f.write(str(os.getpid()))
+        lines.append("ok cgroup %s" % procs)
+    except OSError as exc:
+        lines.append("skip cgroup %s: %s" % (procs, str(exc).replace("\\n", " ")))
 for item in filter(None, limits.split(",")):
     name, value = item.split("=")
     value = int(value)
@@ -110,20 +122,34 @@ def _wrapper_failure(prefix: Sequence[str]) -> str | None:
     return None
 
 
+#: What the command sees of the filesystem under bwrap (the run's own directory is bound on top).
+BWRAP_FILESYSTEM = "host read-only; writable: the run's directory only; private /tmp (tmpfs) and /dev"
+
+
 @functools.cache
 def probe_bwrap() -> tuple[tuple[str, ...] | None, str]:
-    """``(argv prefix, description)`` when bwrap can unshare the network here, else ``(None, reason)``.
+    """``(argv prefix, description)`` when bwrap can confine the command here, else ``(None, reason)``.
 
-    Probed once per process (cached); the sandboxed child keeps the caller's uid.
+    The prefix unshares the network and mounts the host read-only with a private /tmp and a minimal
+    /dev; :func:`_wrap` adds the writable run directory. Probed once per process (cached); the
+    sandboxed child keeps the caller's uid.
     """
     exe = shutil.which("bwrap")
     if exe is None:
         return None, "bwrap: not on PATH (Debian/Ubuntu package: bubblewrap)"
-    prefix = (exe, "--unshare-net", "--dev-bind", "/", "/", "--die-with-parent", "--")
-    why = _wrapper_failure(prefix)
+    prefix = (exe, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev")
+    prefix += ("--tmpfs", "/tmp")
+    why = _wrapper_failure((*prefix, "--"))
     if why is not None:
-        return None, f"bwrap: `{shlex.join(prefix)} true` failed: {why}"
+        return None, f"bwrap: `{shlex.join(prefix)} -- true` failed: {why}"
     return prefix, "bwrap --unshare-net: new network namespace with only loopback; caller's uid"
+
+
+def _wrap(method: str, prefix: Sequence[str], cwd: Path) -> list[str]:
+    """The wrapper's argv for one run in ``cwd`` (bwrap: the run directory is bound writable)."""
+    if method != "bwrap":
+        return list(prefix)
+    return [*prefix, "--bind", str(cwd), str(cwd), "--chdir", str(cwd), "--"]
 
 
 @functools.cache
@@ -233,8 +259,9 @@ def _await_group_exit(pgid: int) -> None:
         delay = min(delay * 2, 0.05)
 
 
-def _read_report(fd: int) -> tuple[dict[str, int], dict[str, str]] | None:
-    """Parse the launcher's report; None if it never wrote one (killed before it got that far)."""
+def _read_report(fd: int) -> tuple[dict[str, int], dict[str, str], dict[str, str]] | None:
+    """Parse the launcher's report into ``(rlimits applied, rlimits skipped, cgroups not joined)``;
+    None if it never wrote one (killed before it got that far)."""
     os.set_blocking(fd, False)
     chunks: list[bytes] = []
     try:
@@ -246,13 +273,18 @@ def _read_report(fd: int) -> tuple[dict[str, int], dict[str, str]] | None:
         return None
     applied: dict[str, int] = {}
     skipped: dict[str, str] = {}
+    unjoined: dict[str, str] = {}
     for line in b"".join(chunks).decode(errors="replace").splitlines():
         kind, name, detail = line.split(" ", 2)
-        if kind == "ok":
+        if name == "cgroup":
+            if kind != "ok":
+                procs, _, why = detail.partition(": ")
+                unjoined[procs] = why
+        elif kind == "ok":
             applied[name] = int(detail)
         else:
             skipped[name] = detail
-    return applied, skipped
+    return applied, skipped, unjoined
 
 
 def _tail_file(f: IO[bytes]) -> str:
@@ -262,12 +294,13 @@ def _tail_file(f: IO[bytes]) -> str:
 
 
 class ProcessSandbox:
-    """Run a command as a child process: rlimits, own process group, scrubbed env, no network.
+    """Run a command as a child process: rlimits, own process group and cgroup, scrubbed env, no
+    network, and (under bwrap) a read-only host filesystem except the run's directory.
 
     Output goes to unlinked temporary files rather than pipes: ``run()`` waits for the command's
     exit, not for EOF, so a background process it left behind cannot stall the call, and memory
     stays bounded (the file is capped by RLIMIT_FSIZE). ``mounts`` are ignored: the child already
-    sees the whole filesystem.
+    sees the whole filesystem (read-only under bwrap).
     """
 
     name: str = "process"
@@ -286,7 +319,31 @@ class ProcessSandbox:
             method, _, detail = _resolve_network(self.network)
         except SandboxUnavailable as exc:
             return False, str(exc)
-        return True, f"process sandbox; network: {method} ({detail})"
+        return True, f"process sandbox; network: {method} ({detail}); {probe_cgroups().detail}"
+
+    def weaknesses(self) -> list[str]:
+        """What this machine cannot enforce, each with the reason: empty when isolation is complete.
+
+        The plugin prints these once per session, so a weaker sandbox is never silent.
+        """
+        found: list[str] = []
+        try:
+            method, _, detail = _resolve_network(self.network)
+        except SandboxUnavailable as exc:
+            return [str(exc)]
+        if method == "none":
+            found.append(f"no network isolation ({detail})")
+        if method != "bwrap":
+            found.append(
+                "the filesystem is not confined: code under test can write outside its directory "
+                "(needs bwrap: Debian/Ubuntu package bubblewrap)"
+            )
+        support = probe_cgroups()
+        missing = [n for n, d in (("process", support.pids), ("memory", support.memory)) if d is None]
+        if missing:
+            also = "; RLIMIT_NPROC is not enforced for root" if os.geteuid() == 0 else ""
+            found.append(f"no cgroup {' or '.join(missing)} cap on the process tree ({support.detail}){also}")
+        return found
 
     def run(
         self,
@@ -308,11 +365,55 @@ class ProcessSandbox:
         child_env, removed = scrub_env(os.environ if env is None else env)
         child_env.update(HOME=str(cwd), PYTHONDONTWRITEBYTECODE="1")
         requested, skipped = _requested_rlimits(self.limits, timeout_s)
+        exe = argv[0]
+        if not (Path(cwd, exe).exists() if "/" in exe else shutil.which(exe, path=child_env.get("PATH"))):
+            # The wrapper would exec it and fail with its own status; say what a shell would.
+            message = f"hybridarena sandbox: cannot execute {exe!r}: not found (PATH or run directory)\n"
+            isolation: dict[str, object] = {"kind": "process", "started": False}
+            return SandboxResult(127, False, "", message, 0.0, isolation)
+        support = probe_cgroups()
+        try:
+            group: RunCgroup | None = RunCgroup(support, self.limits.processes, self.limits.memory_mb)
+            cgroup_note = support.detail
+        except OSError as exc:
+            group, cgroup_note = None, f"could not create the run's cgroup: {exc}"
+        try:
+            return self._run(
+                argv,
+                cwd,
+                timeout_s,
+                child_env,
+                removed,
+                requested,
+                skipped,
+                group,
+                cgroup_note,
+                (method, prefix, detail),
+            )
+        finally:
+            if group is not None:
+                group.kill_all()
+                group.remove()
 
+    def _run(
+        self,
+        argv: Sequence[str],
+        cwd: Path,
+        timeout_s: float,
+        child_env: dict[str, str],
+        removed: list[str],
+        requested: dict[str, int],
+        skipped: dict[str, str],
+        group: RunCgroup | None,
+        cgroup_note: str,
+        network: tuple[str, Sequence[str], str],
+    ) -> SandboxResult:
+        method, prefix, detail = network
         report_r, report_w = os.pipe()
         spec = ",".join(f"{name}={value}" for name, value in requested.items())
-        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER_CODE, str(report_w), spec, "--"]
-        full_argv = [*prefix, *launcher, *argv]
+        groups = ",".join(group.procs_files) if group is not None else ""
+        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER_CODE, str(report_w), spec, groups, "--"]
+        full_argv = [*launcher, *_wrap(method, prefix, cwd), *argv]
         try:
             with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
                 started = time.perf_counter()
@@ -334,6 +435,8 @@ class ProcessSandbox:
                     duration_s = time.perf_counter() - started
                 finally:
                     _kill_group(proc.pid)  # survivors too; the leader is still unreaped here
+                    if group is not None:
+                        group.kill_all()  # and those that left the process group (setsid)
                     proc.wait()
                     _await_group_exit(proc.pid)
                 stdout, stderr = _tail_file(out), _tail_file(err)
@@ -341,12 +444,24 @@ class ProcessSandbox:
         finally:
             os.close(report_r)
 
+        unjoined: dict[str, str] = {}
         if report is None:
             applied: dict[str, int] = {}
             skipped.update(dict.fromkeys(requested, "unconfirmed: killed before the launcher reported"))
+            if group is not None:
+                unjoined = dict.fromkeys(
+                    group.procs_files, "unconfirmed: killed before the launcher reported"
+                )
         else:
-            applied = report[0]
-            skipped.update(report[1])
+            applied, more, unjoined = report
+            skipped.update(more)
+        cgroup: dict[str, object]
+        if group is None or not group.limits:
+            cgroup = {"active": False, "detail": cgroup_note}
+        elif unjoined:
+            cgroup = {"active": False, "detail": f"not joined: {unjoined}"}
+        else:
+            cgroup = {"active": True, "version": group.version, **group.limits, "hit": group.limits_hit()}
         isolation: dict[str, object] = {
             "kind": "process",
             "network": method,
@@ -355,7 +470,8 @@ class ProcessSandbox:
             "kill": "process group (SIGKILL at timeout and after every run)",
             "env_scrubbed": removed,
             "home": str(cwd),
-            "filesystem": "host (not confined)",
+            "filesystem": BWRAP_FILESYSTEM if method == "bwrap" else "host (not confined)",
+            "cgroup": cgroup,
         }
         return SandboxResult(
             exit_code=None if timed_out else proc.returncode,
