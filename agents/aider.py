@@ -193,6 +193,10 @@ class AiderAgent:
     name = "aider"
     uses_llm = True
 
+    def check_params(self, params: dict[str, str]) -> None:
+        """ValueError naming the parameter, value and rule; called before any cell runs."""
+        parse_options(params)
+
     def available(self) -> tuple[bool, str]:
         if find_executable("aider") is None:
             return False, INSTALL

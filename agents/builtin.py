@@ -3,7 +3,10 @@
 One round = show the model the instruction and the workspace, parse the edit blocks in its reply,
 apply them (``builtin_edits``). With ``rounds=N`` it then runs the checks the task *exposes* —
 the workspace's own visible tests, else a compile/import check of the changed modules — and sends
-the failures back, up to N rounds in all; it never sees the hidden acceptance suite. Every prompt,
+the failures back, up to N rounds in all; it never sees the hidden acceptance suite. The workspace's
+changed files are snapshotted at the end of every round (``AgentResult.round_snapshots``), so the
+harness can score each round afterwards. A single-shot task (``mode = "single-shot"``) is one call
+whose reply's code block becomes the task's artifact file: no edit blocks, no rounds. Every prompt,
 reply, edit and check is appended to ``builtin.md`` in the cell's log folder as it happens, so a
 run stopped from outside still leaves its story behind.
 """
@@ -20,12 +23,28 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult, AgentStatus
+from pytest_hybridarena.agents.base import (
+    AgentEndpoint,
+    AgentRequest,
+    AgentResult,
+    AgentStatus,
+    RoundSnapshot,
+    read_files,
+    snapshot_changes,
+)
 from pytest_hybridarena.agents.builtin_context import build_context, named_files, render_files, scan_workspace
-from pytest_hybridarena.agents.builtin_edits import Outcome, apply_edits, parse_edits
+from pytest_hybridarena.agents.builtin_edits import (
+    Outcome,
+    Problem,
+    UnsafePath,
+    apply_edits,
+    artifact_block,
+    parse_edits,
+    resolve_in_workspace,
+)
 from pytest_hybridarena.agents.cli_run import kill_group
 
-__all__ = ["SYSTEM_PROMPT", "VERSION", "BuiltinAgent", "Options", "parse_options"]
+__all__ = ["SINGLE_SHOT_PROMPT", "SYSTEM_PROMPT", "VERSION", "BuiltinAgent", "Options", "parse_options"]
 
 VERSION = "builtin-1"
 CHECK_TAIL_CHARS = 3000  # the end of a check's output is where pytest puts the failure summary
@@ -65,6 +84,20 @@ Use several blocks for several changes.
 - If a file itself contains ``` lines, fence it with ```` instead.
 - Do not change the tests unless the task asks for it.
 - Say in one or two sentences what you will change, then give the edit blocks.
+"""
+
+SINGLE_SHOT_PROMPT = """\
+You are a careful software engineer. You write one file, complete, in a single reply. It is saved \
+exactly as you write it and then checked; you get no second attempt and cannot run commands.
+
+Reply with the COMPLETE content of the requested file in ONE fenced code block, e.g.
+
+```python
+<the complete content of the file>
+```
+
+Put nothing else in a code block (no usage examples, no tests) and never abbreviate: whatever you \
+leave out is missing from the file.
 """
 
 
@@ -271,6 +304,10 @@ class BuiltinAgent:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
 
+    def check_params(self, params: dict[str, str]) -> None:
+        """ValueError naming the parameter, value and rule; called before any cell runs."""
+        parse_options(params)
+
     def available(self) -> tuple[bool, str]:
         return True, ""
 
@@ -278,10 +315,12 @@ class BuiltinAgent:
         deadline = self.clock() + request.timeout_s
         log = Transcript(request.log_dir / "builtin.md")
 
+        snapshots: list[RoundSnapshot] = []
+
         def end(status: AgentStatus, error: str | None = None) -> AgentResult:
             log.add(f"## Result: {status}" + (f"\n\n{error}" if error else ""))
             code = 0 if status == "ok" else None
-            return AgentResult(status, log.path, exit_code=code, error=error, version=VERSION)
+            return AgentResult(status, log.path, code, error, VERSION, round_snapshots=tuple(snapshots))
 
         try:
             options = parse_options(request.params)
@@ -290,6 +329,12 @@ class BuiltinAgent:
         if request.endpoint is None:
             return end("error", "builtin needs an LLM endpoint (the cell has none)")
         endpoint, workspace = request.endpoint, request.workspace
+        before = read_files(workspace)
+        if request.mode == "single-shot" and request.artifact:
+            status, error = self._single_shot(request, endpoint, options, log, deadline)
+            if status == "ok":  # a reply arrived: its one round is over
+                snapshots.append(snapshot_changes(workspace, before))
+            return end(status, error)
         files = scan_workspace(workspace)
         context = build_context(workspace, request.instruction, options.context_chars, files)
         texts = [f.path for f in files if f.text is not None]
@@ -333,6 +378,7 @@ class BuiltinAgent:
                     "### edits\n\n" + ("\n".join(filter(None, [_describe(outcomes), problems])) or "(none)")
                 )
                 changed += [o.edit.path for o in outcomes if o.applied and o.edit.path not in changed]
+                snapshots.append(snapshot_changes(workspace, before))
                 if round_no == options.rounds:
                     break
                 if self.clock() >= deadline:
@@ -350,6 +396,59 @@ class BuiltinAgent:
                 messages.append({"role": "user", "content": feedback})
                 log.block(f"## Round {round_no + 1}\n\n### user", feedback)
         return end("ok")
+
+    def _single_shot(
+        self,
+        request: AgentRequest,
+        endpoint: AgentEndpoint,
+        options: Options,
+        log: Transcript,
+        deadline: float,
+    ) -> tuple[AgentStatus, str | None]:
+        """One call; the reply's code block (:func:`artifact_block`) is written to the artifact.
+        A reply without a usable block writes nothing and is still ``ok``: the suite judges it."""
+        workspace, artifact = request.workspace, str(request.artifact)
+        context = build_context(workspace, request.instruction, options.context_chars)
+        log.add(
+            f"- version: {VERSION}\n- endpoint: {endpoint.openai_base_url} (model {endpoint.model})\n"
+            f"- mode: single-shot, artifact {artifact} (one call; the rounds option does not apply)\n"
+            f"- options: {options}\n- budget: {request.timeout_s:g} s, seed {request.seed}"
+        )
+        user = (
+            f"# Workspace\n\n{context.text}\n\n# Task\n\n{request.instruction.strip()}\n\n"
+            f"Reply with the complete content of `{artifact}` in one fenced code block.\n"
+        )
+        messages = [{"role": "system", "content": SINGLE_SHOT_PROMPT}, {"role": "user", "content": user}]
+        log.block("## Round 1\n\n### system", SINGLE_SHOT_PROMPT)
+        log.block("### user", user)
+        started = self.clock()
+        try:
+            with httpx.Client(trust_env=False) as client:  # the router is on loopback: never via a proxy
+                reply = complete(client, endpoint, messages, options, request.seed, deadline - started)
+        except httpx.TimeoutException as exc:
+            return "timeout", f"no answer within the remaining budget ({type(exc).__name__})"
+        except (httpx.HTTPError, CompletionError) as exc:
+            return "error", f"builtin: {exc}"
+        log.block(
+            f"### assistant (finish_reason={reply.finish_reason}, usage={reply.usage}, "
+            f"{self.clock() - started:.1f}s)",
+            reply.text,
+        )
+        found = artifact_block(reply.text)
+        if isinstance(found, Problem):
+            log.add(f"### artifact\n\n- NOT written: {artifact} — reply line {found.line}: {found.reason}")
+            return "ok", None
+        content, line = found
+        try:
+            target = resolve_in_workspace(workspace, artifact)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        except (UnsafePath, OSError) as exc:
+            log.add(f"### artifact\n\n- NOT written: {artifact} — {exc}")
+            return "error", f"builtin: cannot write the artifact {artifact}: {exc}"
+        lines = content.count("\n")
+        log.add(f"### artifact\n\n- written: {artifact} ({lines} lines, code block at reply line {line})")
+        return "ok", None
 
     @staticmethod
     def _feedback(

@@ -34,6 +34,7 @@ __all__ = [
     "UnsafePath",
     "WholeFile",
     "apply_edits",
+    "artifact_block",
     "parse_edits",
     "resolve_in_workspace",
 ]
@@ -238,6 +239,39 @@ def parse_edits(text: str, files: Collection[str] = (), default_path: str | None
     edits = [dataclasses.replace(e, path=_placeholder_path(e.path, files)) for e in edits]
     edits.sort(key=lambda e: e.line)
     return Parsed(tuple(edits), tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def artifact_block(text: str) -> tuple[str, int] | Problem:
+    """A single-shot reply's file: the content of its longest closed fenced code block that is not a
+    command or its output (``bash``, ``console``, …), and the reply line where it starts.
+
+    Longest, because models put a usage example before or after the program. A fence that is never
+    closed (a reply cut off by ``max_tokens``) is not a file: with no other block it is a
+    :class:`Problem`, as is a reply without any code block.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    best: tuple[str, int] | None = None
+    i, cut = 0, None
+    while i < len(lines):
+        fence = _FENCE.match(lines[i])
+        if fence is None:
+            i += 1
+            continue
+        close = _closing(lines, i + 1, fence["fence"])
+        if close is None:
+            cut = i + 1
+            break
+        indent = len(fence["indent"])
+        body = [b[min(indent, len(b) - len(b.lstrip())) :] for b in lines[i + 1 : close]]
+        lang = (fence["info"].strip().split() or [""])[0].lower()
+        if lang not in _NON_EDIT_LANGS and (best is None or len(_text(body)) > len(best[0])):
+            best = (_text(body), i + 2)
+        i = close + 1
+    if best is not None:
+        return best
+    if cut is not None:
+        return Problem(cut, "code fence opened here is never closed (reply cut off?)")
+    return Problem(1, "the reply has no code block")
 
 
 def _placeholder_path(path: str, files: Collection[str]) -> str:

@@ -118,6 +118,10 @@ class NpmCliAgent:
     def executable(self) -> str | None:
         return self._executable or find_npm_cli(self.binary)
 
+    def check_params(self, params: dict[str, str]) -> None:
+        """ValueError naming the parameter, value and rule; called before any cell runs."""
+        parse_int_params(self.name, params, self.rules)
+
     def available(self) -> tuple[bool, str]:
         return (True, "") if self.executable() else (False, install_hint(self.binary, self.package))
 

@@ -20,7 +20,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Price", "PriceTable", "load_prices"]
+__all__ = ["Price", "PriceTable", "load_prices", "use_table"]
+
+#: The table ``load_prices()`` reads when given no path: None means the packaged, pinned one.
+#: Set once per process by the plugin from ``--arena-pricing`` (see :func:`use_table`).
+_DEFAULT_PATH: Path | None = None
 
 _SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8})$")
 _PREFIX = re.compile(r"^(?:openai|anthropic)/")
@@ -78,15 +82,36 @@ def _price(key: str, entry: Any) -> Price:
         ) from exc
 
 
+def use_table(path: str | Path | None) -> PriceTable:
+    """Make the table at ``path`` (None: the pinned one) the default of :func:`load_prices` in this
+    process, after loading it once; raises like :func:`load_prices` when it cannot be used."""
+    global _DEFAULT_PATH
+    chosen = None if path is None else Path(path).resolve()
+    table = load_prices(chosen) if chosen is not None else _load_pinned()
+    _DEFAULT_PATH = chosen
+    return table
+
+
 def load_prices(path: str | Path | None = None) -> PriceTable:
-    """Load a price table: the packaged ``prices.toml`` by default, or the TOML file at ``path``."""
+    """Load a price table: the TOML file at ``path``; else the one chosen with :func:`use_table`;
+    else the packaged, pinned ``prices.toml``.
+
+    Raises OSError when the file cannot be read, ``tomllib.TOMLDecodeError`` / ``UnicodeDecodeError``
+    when it is not TOML text, ValueError when an entry is malformed.
+    """
+    path = path if path is not None else _DEFAULT_PATH
     if path is None:
-        ref = resources.files(__name__).joinpath("prices.toml")
-        raw = ref.read_bytes()
-        where = str(ref)
-    else:
-        raw = Path(path).read_bytes()
-        where = str(path)
+        return _load_pinned()
+    raw = Path(path).read_bytes()
+    return _parse(raw, str(path))
+
+
+def _load_pinned() -> PriceTable:
+    ref = resources.files(__name__).joinpath("prices.toml")
+    return _parse(ref.read_bytes(), str(ref))
+
+
+def _parse(raw: bytes, where: str) -> PriceTable:
     data = tomllib.loads(raw.decode("utf-8"))
     models = data.get("models")
     if not isinstance(models, dict) or not models:

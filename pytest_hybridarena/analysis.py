@@ -23,6 +23,7 @@ import numpy.typing as npt
 from pytest_hybridarena.calibration import calibrate, sweep_curves
 from pytest_hybridarena.pareto import compare_pairs, decision_table, pareto_frontiers
 from pytest_hybridarena.pricing import PriceTable, load_prices
+from pytest_hybridarena.rounds import max_rounds_used, row_pass_round
 from pytest_hybridarena.stats import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -32,6 +33,7 @@ from pytest_hybridarena.stats import (
     cluster_bootstrap_ratios,
     holm,
     median,
+    pass_rate_ci,
     rate_estimate,
     task_set_seed,
 )
@@ -57,6 +59,10 @@ _RATIOS = {
     "wall_s_per_task": (_WALL, _N),
 }
 _RATES = {"pass_rate": _N, "pass_rate_error_adjusted": _JUDGED, "error_rate": _N, "timeout_rate": _N}
+# Cells whose rows had a mid tier also get its shares (the other cells' stats keep their keys).
+_MID_TOK, _MID_CALLS = 12, 13
+_NCOLS = 14
+_MID_RATIOS = {"mid_fraction_tokens": (_MID_TOK, _TOKENS), "mid_fraction_calls": (_MID_CALLS, _SIDE_CALLS)}
 
 
 @dataclass
@@ -99,7 +105,8 @@ def reprice_rows(
     """Rows with ``cost_usd`` recomputed from tokens, cloud tokens billed at ``price_as``'s rates.
 
     The same arithmetic as a live ``--arena-price-as`` run (``runner._cost``): local tokens $0,
-    cached tokens count only when the cloud side saw prompt tokens, rounded to 8 decimals. With
+    cached tokens count only when the cloud side saw prompt tokens, a mid tier's cost
+    (``cost_usd.mid``) is kept at its own price and added, rounded to 8 decimals. With
     ``price_as=None`` the rows are returned unchanged. Raises ValueError naming the model when the
     price table does not know it.
     """
@@ -117,7 +124,15 @@ def reprice_rows(
         prompt = int(tokens.get("cloud_prompt", 0))
         cached = int(tokens.get("cached", 0)) if prompt else 0
         value = table.cost_usd(price_as, prompt, int(tokens.get("cloud_completion", 0)), cached)
-        cost = {"scenario": f"as:{price_as}", "value": None if value is None else round(value, 8)}
+        cost: dict[str, Any] = {
+            "scenario": f"as:{price_as}",
+            "value": None if value is None else round(value, 8),
+        }
+        old = row.get("cost_usd") or {}
+        if "mid" in old:  # a mid tier keeps its own list price; price_as is about the cloud side
+            mid = old["mid"]
+            cost["value"] = None if value is None or mid is None else round(value + mid, 8)
+            cost["mid"] = mid
         out.append({**row, "cost_usd": cost})
     return out
 
@@ -238,7 +253,7 @@ def _cell(
         np.float64,
         m,
     )
-    cols = np.zeros((m, 12))
+    cols = np.zeros((m, _NCOLS))
     cols[:, _N] = 1.0
     cols[:, _PASS] = [o == "pass" for o in outcome]
     cols[:, _ERROR] = [o == "error" for o in outcome]
@@ -248,24 +263,28 @@ def _cell(
     for i, r in enumerate(judged):
         tok, calls = r["tokens"], r["calls"]
         cloud_tok = tok["cloud_prompt"] + tok["cloud_completion"]
-        cols[i, _TOKENS] = cloud_tok + tok["local_prompt"] + tok["local_completion"]
+        mid_tok = tok.get("mid_prompt", 0) + tok.get("mid_completion", 0)
+        cols[i, _TOKENS] = cloud_tok + mid_tok + tok["local_prompt"] + tok["local_completion"]
         cols[i, _CLOUD_TOK] = cloud_tok
-        cols[i, _SIDE_CALLS] = calls["local"] + calls["cloud"]
+        cols[i, _MID_TOK] = mid_tok
+        cols[i, _SIDE_CALLS] = calls["local"] + calls.get("mid", 0) + calls["cloud"]
         cols[i, _CLOUD_CALLS] = calls["cloud"]
+        cols[i, _MID_CALLS] = calls.get("mid", 0)
         cols[i, _CALLS] = calls["total"]
         cols[i, _WALL] = float(r["wall_s"]["total"])
     tasks_sorted, inverse = np.unique(task, return_inverse=True)
     k = tasks_sorted.size
-    totals = np.stack([np.bincount(inverse, weights=cols[:, j], minlength=k) for j in range(12)], axis=1)
+    totals = np.stack([np.bincount(inverse, weights=cols[:, j], minlength=k) for j in range(_NCOLS)], axis=1)
     unpriced = int(np.isnan(cost).sum())
     seed = task_set_seed(key[0], (task_names[t] for t in tasks_sorted))
-    wanted = [name for name in _RATIOS if not (name == "cost_per_task" and unpriced)]
+    ratios = {**_RATIOS, **_MID_RATIOS} if any("mid" in (r.get("models") or {}) for r in members) else _RATIOS
+    wanted = [name for name in ratios if not (name == "cost_per_task" and unpriced)]
     intervals = dict(
         zip(
             wanted,
             cluster_bootstrap_ratios(
                 totals,
-                [_RATIOS[name] for name in wanted],
+                [ratios[name] for name in wanted],
                 resamples=resamples,
                 confidence=confidence,
                 seed=seed,
@@ -287,7 +306,7 @@ def _cell(
         "seeds": sorted({int(r["cell"]["seed"]) for r in judged}),
         "bootstrap_seed": seed,
     }
-    for name in _RATIOS:
+    for name in ratios:
         interval = intervals.get(name)
         if name in _RATES:
             den = float(totals[:, _RATES[name]].sum())
@@ -299,6 +318,7 @@ def _cell(
             stats[name] = interval_dict(interval)
     stats["cost_unpriced"] = unpriced
     stats["median_wall_s"] = median(cols[:, _WALL]) if m else None
+    stats["pass_at_round"] = _pass_at_round(judged, cell_id, resamples, confidence)
     # (task, seed) pairs for the paired comparisons; repeated pairs (merged reruns) are averaged.
     codes = task * n_seeds + seed_idx
     pairs, pinv = np.unique(codes, return_inverse=True)
@@ -314,6 +334,25 @@ def _cell(
         task_names=task_names,
         cache=cache,
     )
+
+
+def _pass_at_round(
+    judged: list[dict[str, Any]], cell_id: str, resamples: int, confidence: float
+) -> list[dict[str, Any]] | None:
+    """pass@round-k for k = 1 … the most rounds a row used, each with the pass rate's interval
+    (``rounds.py``, ``docs/rounds.md``); None when no row of the cell reports rounds."""
+    used = max_rounds_used(judged)
+    if not used:
+        return None
+    out = []
+    for k in range(1, used + 1):
+        per_task: dict[str, list[bool]] = {}
+        for r in judged:
+            p = row_pass_round(r)
+            per_task.setdefault(r["cell"]["task_id"], []).append(p is not None and p <= k)
+        est = pass_rate_ci(per_task, key=f"{cell_id}|round{k}", resamples=resamples, confidence=confidence)
+        out.append({"round": k, **(interval_dict(est) or {})})
+    return out
 
 
 def _baseline_comparisons(

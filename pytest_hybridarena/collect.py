@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_hybridarena.cells import Cell, marker_name, plan_cells
+from pytest_hybridarena.cells import Cell, marker_name, parse_spec, plan_cells
+from pytest_hybridarena.roles import covering_labels
 from pytest_hybridarena.tasks import TASK_FILE, TaskError, TaskSpec, load_task
 
 if TYPE_CHECKING:
@@ -75,9 +76,11 @@ class TaskFile(pytest.File):
             task_marks.append(
                 pytest.mark.timeout(spec.timeout_s + spec.score_timeout_s + LAST_RESORT_GRACE_S)
             )
-        for cell in plan_cells(
-            spec.task_class, spec.id, settings.agents, settings.strategies, settings.seeds
-        ):
+        strategies = settings.strategies
+        if settings.roles is not None:  # a role sweep: only the candidates of roles covering this task
+            covering = covering_labels(settings.roles, spec.task_class, spec.tags)
+            strategies = tuple(s for s in strategies if parse_spec(s)[1].get("model") in covering)
+        for cell in plan_cells(spec.task_class, spec.id, settings.agents, strategies, settings.seeds):
             item = ArenaItem.from_parent(self, name=cell.item_name, callobj=_run_arena_cell)
             item.stash[cell_key] = cell
             item.stash[spec_key] = spec

@@ -106,6 +106,9 @@ def _headline(aggregate: dict[str, Any]) -> str:
             _money(c["cost_per_task"]) if c["cost_per_task"] else ("unpriced" if c["cost_unpriced"] else "–")
         )
         cloud = f"calls {_pct(c['cloud_fraction_calls'], 0)}<br>tokens {_pct(c['cloud_fraction_tokens'], 0)}"
+        if "mid_fraction_tokens" in c:  # a run with a mid tier: its share under the cloud's
+            mid_calls, mid_tokens = _pct(c["mid_fraction_calls"], 0), _pct(c["mid_fraction_tokens"], 0)
+            cloud += f"<br>mid: calls {mid_calls}, tokens {mid_tokens}"
         entry = compared.get(c["id"])
         if entry is not None:
             verdict = entry["verdict"]

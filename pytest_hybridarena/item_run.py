@@ -58,8 +58,14 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
         if down is not None:  # the backend failed every call of several cells in a row: fail fast
             attach_row(item, error_row(ctx, "backend-down", down))
             raise CellOutcome("error", f"ERROR {cell.key}: {down}")
+        local = state.pinned_local(cell.strategy)  # always-local@model=… (role sweeps): its own router
+        decisions = state.decisions_ref_for(local) if local else state.decisions_ref
         try:
-            router: RouterServer = request.getfixturevalue("arena_router")
+            router: RouterServer = (
+                request.getfixturevalue("arena_pinned_routers").get(local)
+                if local
+                else request.getfixturevalue("arena_router")
+            )
             handle = router.open_cell(cell.key, cell.strategy, cell.seed)
         except Exception as exc:  # a router that cannot start costs its cells, not the session
             row = error_row(ctx, "router", f"{type(exc).__name__}: {exc}")
@@ -70,7 +76,7 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
         endpoint = AgentEndpoint(handle.base_url, handle.anthropic_base_url)
 
         def usage() -> dict[str, Any]:
-            return {**router.close_cell(handle.id), "decisions_ref": f"{state.decisions_ref}#cell={cell.key}"}
+            return {**router.close_cell(handle.id), "decisions_ref": f"{decisions}#cell={cell.key}"}
 
     try:
         run = run_cell(ctx, agent, state.sandbox, endpoint, usage)

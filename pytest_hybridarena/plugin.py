@@ -16,10 +16,11 @@ import pytest
 
 from pytest_hybridarena import hookspecs
 from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
+from pytest_hybridarena.cells import parse_spec
 from pytest_hybridarena.collect import ArenaItem, TaskDirectory, TaskFile, register_static_markers, row_key
 from pytest_hybridarena.reporter import ArenaReporter, row_of
 from pytest_hybridarena.router.server import RouterServer
-from pytest_hybridarena.router.strategies.registry import make_strategy, register_strategy
+from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy, register_strategy
 from pytest_hybridarena.rows import now_iso
 from pytest_hybridarena.settings import ArenaSettings, add_options, resolve_settings
 from pytest_hybridarena.state import ArenaState, make_agent, new_run_id, state_key
@@ -79,13 +80,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _check_names(config: pytest.Config, settings: ArenaSettings) -> None:
     for spec in settings.agents:
-        make_agent(config, spec)  # raises UsageError naming the known agents
+        agent = make_agent(config, spec)  # raises UsageError naming the known agents
+        check = getattr(agent, "check_params", None)  # optional: adapters that take @params
+        if check is not None:
+            try:
+                check(parse_spec(spec)[1])
+            except ValueError as exc:
+                raise pytest.UsageError(f"--arena-agents: {spec!r}: {exc}") from None
     for added in config.hook.pytest_arena_add_strategies(config=config):
         for name, factory in added.items():
             register_strategy(name, factory, replace=True)
+    tiers = ("local", "cloud", "mid") if settings.mid else ("local", "cloud")
     for spec in settings.strategies:
         try:
-            make_strategy(spec)  # validates the name and its parameters
+            check_tiers(spec, make_strategy(spec), tiers)  # the name, its parameters, its tiers
         except ValueError as exc:
             raise pytest.UsageError(f"--arena-strategies: {exc}") from None
 
@@ -98,7 +106,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"hybridarena: run {state.run_id}{mode}; agents={','.join(settings.agents)} "
         f"strategies={','.join(settings.strategies)} seeds={','.join(map(str, settings.seeds))} "
         f"sandbox={settings.sandbox}",
-        f"hybridarena: local={settings.local} cloud={settings.cloud}{_stand_in_note(settings)}",
+        f"hybridarena: local={settings.local} {f'mid={settings.mid} ' if settings.mid else ''}"
+        f"cloud={settings.cloud}{_stand_in_note(settings)}",
+        *_roles_line(settings),
+    ]
+
+
+def _roles_line(settings: ArenaSettings) -> list[str]:
+    roles = settings.roles
+    if roles is None:
+        return []
+    return [
+        f"hybridarena: role sweep from {roles.path}: {len(roles.roles)} roles, {len(settings.strategies)} "
+        "candidate models, each as the local side of always-local cells on the tasks its roles cover"
     ]
 
 
@@ -143,6 +163,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     task_errors, other_errors = session.config.stash[_task_collect_errors_key]
     if task_errors and not other_errors:
         session.config.option.continue_on_collection_errors = True
+    _warn_weak_sandbox(session)
+
+
+def _warn_weak_sandbox(session: pytest.Session) -> None:
+    """Say once, on the controller, which protections this machine cannot give the sandbox."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    if not any(isinstance(item, ArenaItem) for item in session.items):
+        return
+    sandbox = config.stash[state_key].sandbox
+    weaknesses: list[str] = getattr(sandbox, "weaknesses", list)()
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if weaknesses and reporter is not None:
+        reporter.write_line(
+            f"hybridarena: WARNING: the {sandbox.name} sandbox is weaker on this machine: "
+            + "; ".join(weaknesses),
+            yellow=True,
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -180,6 +219,34 @@ def pytest_arena_agent_names(config: pytest.Config) -> list[str]:
     return sorted(BUILTIN_AGENTS)
 
 
+class PinnedRouters:
+    """Routers whose local side is pinned to one model (cells of ``always-local@model=…``, which
+    role sweeps are made of), one per model, started on first use. Embedded models are loaded once
+    per process whichever router asks (``router/backends/embedded.py``)."""
+
+    def __init__(self, state: ArenaState) -> None:
+        self.state = state
+        self.servers: dict[str, RouterServer] = {}
+
+    def get(self, local: str) -> RouterServer:
+        if local not in self.servers:
+            self.servers[local] = RouterServer(self.state.router_config(local)).start()
+        return self.servers[local]
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def arena_pinned_routers(request: pytest.FixtureRequest) -> Iterator[PinnedRouters]:
+    routers = PinnedRouters(request.config.stash[state_key])
+    try:
+        yield routers
+    finally:
+        routers.stop()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Write ``run.json`` (what was asked for) beside the results, on the controller only."""
     config = session.config
@@ -199,6 +266,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "sandbox": settings.sandbox,
             "local": settings.local,
             "cloud": settings.cloud,
+            **({"mid": settings.mid} if settings.mid else {}),
+            **({"roles": str(settings.roles.path)} if settings.roles else {}),
             "validate": settings.validate,
         },
         "config_sha": state.config_sha,

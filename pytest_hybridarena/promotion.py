@@ -8,8 +8,9 @@ each :class:`Gate` carries its numbers so the report can show why, not only what
 
 Rows are read as the report loads them (``models.local`` is the candidate's label, strategy
 ``always-local``; other strategies are ignored: there the local model did not answer every call).
-Review pain needs two inputs rows do not carry yet; :func:`review_inputs` reads them from an optional
-``review`` object on the row, else from the cell's artifacts, and says "not measured" otherwise.
+Review pain needs two inputs; :func:`review_inputs` reads them from the row's ``review`` object
+(written by the runner, ``review.py``), else from the cell's artifacts (rows of older runs), and says
+"not measured" otherwise.
 """
 
 from __future__ import annotations
@@ -174,10 +175,11 @@ def count_diff_lines(diff: str) -> int:
 def review_inputs(row: Mapping[str, Any], artifacts: Path | None) -> tuple[int | None, int | None]:
     """``(rounds used, lines changed)`` of one cell, each None when unknown.
 
-    First the row's optional ``review`` object (``{"rounds": int, "lines_changed": int}``, added by a
-    plugin through ``pytest_arena_update_row``), then the cell's artifact folder: ``builtin.md`` (the
-    builtin agent's transcript, :func:`count_rounds`) and ``workspace.diff`` (the agent's edit as a
-    unified diff, :func:`count_diff_lines`).
+    First the row's ``review`` object (``{"rounds": int | None, "lines_changed": int, ...}``, which
+    the runner writes for every agent that ran; ``rounds`` is None for agents without rounds), then
+    for what it leaves unknown the cell's artifact folder: ``builtin.md`` (the builtin agent's
+    transcript, :func:`count_rounds`) and ``workspace.diff`` (the agent's edit as a unified diff,
+    :func:`count_diff_lines`).
     """
     raw = row.get("review")
     review: Mapping[str, Any] = raw if isinstance(raw, dict) else {}

@@ -147,6 +147,8 @@ def _pts(d: dict[str, Any]) -> str:
 
 
 def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
+    """One line per cell; runs with a mid tier get its shares of tokens and calls before the cloud's."""
+    with_mid = any("mid_fraction_tokens" in c for c in aggregate["cells"].values())
     headers = (
         "class",
         "agent",
@@ -159,6 +161,7 @@ def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
         "pass rate [95% CI]",
         "excl. errors",
         "cost/task",
+        *(("mid tok", "mid calls") if with_mid else ()),
         "cloud tok",
         "cloud calls",
         "tokens/task",
@@ -177,6 +180,11 @@ def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
             _pct(c["pass_rate"]),
             _pct(c["pass_rate_error_adjusted"]),
             _money(c["cost_per_task"]) if c["cost_per_task"] else ("unpriced" if c["cost_unpriced"] else "–"),
+            *(
+                (_pct(c.get("mid_fraction_tokens"), 0), _pct(c.get("mid_fraction_calls"), 0))
+                if with_mid
+                else ()
+            ),
             _pct(c["cloud_fraction_tokens"], 0),
             _pct(c["cloud_fraction_calls"], 0),
             _num(c["tokens_per_task"]),
@@ -184,6 +192,24 @@ def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
         )
         for c in aggregate["cells"].values()
     ]
+    return tabulate(table, headers=headers, tablefmt=fmt, disable_numparse=True)
+
+
+def _rounds_table(aggregate: dict[str, Any], fmt: str) -> str:
+    """pass@round per cell that reports rounds, columns up to the most rounds any cell used."""
+    shown = [c for c in aggregate["cells"].values() if c.get("pass_at_round")]
+    last = max(len(c["pass_at_round"]) for c in shown)
+    table = [
+        (
+            c["task_class"],
+            c["agent"],
+            c["strategy"],
+            c["n"],
+            *(_pct(c["pass_at_round"][min(k, len(c["pass_at_round"])) - 1]) for k in range(1, last + 1)),
+        )
+        for c in shown
+    ]
+    headers = ("class", "agent", "strategy", "n", *(f"pass@r{k} [95% CI]" for k in range(1, last + 1)))
     return tabulate(table, headers=headers, tablefmt=fmt, disable_numparse=True)
 
 
@@ -311,6 +337,12 @@ def render_markdown(aggregate: dict[str, Any]) -> str:
         "Pass rate is intention-to-treat (errors and timeouts count as not passed); *excl. errors* "
         "leaves them out. Every interval is a 95% task-clustered bootstrap (docs/statistics.md).",
     ]
+    if any(len(c.get("pass_at_round") or ()) > 1 for c in aggregate["cells"].values()):
+        parts += ["", "## Pass by round", "", _rounds_table(aggregate, "github"), ""]
+        parts.append(
+            "pass@rk: share of cells whose hidden suite passed after round k and after every later "
+            "round (intention-to-treat); a cell that stopped early keeps its last value (docs/rounds.md)."
+        )
     parts += ["", f"## Paired comparisons vs {aggregate['settings']['baseline']}", ""]
     if aggregate["comparisons"]:
         parts += [_comparisons_table(aggregate, "github"), ""]

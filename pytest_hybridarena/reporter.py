@@ -15,9 +15,10 @@ from typing import IO, Any
 import pytest
 
 from pytest_hybridarena.cells import Cell, parse_cell_id
+from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.rows import Row, now_iso
 from pytest_hybridarena.settings import ArenaSettings
-from pytest_hybridarena.table import render_summary, render_validation, summarize
+from pytest_hybridarena.table import has_mid_tier, render_summary, render_validation, summarize
 
 __all__ = ["ArenaReporter", "row_of"]
 
@@ -130,7 +131,9 @@ class ArenaReporter:
             tr.write_line(
                 "pass rate: intention-to-treat (errors and timeouts count as not passed), 95% CI by "
                 "task-clustered bootstrap with a Wilson floor (docs/statistics.md); err: error, t/o: "
-                "timeout; cloud: cloud share of tokens; calls, $/cell: mean per cell; wall: median"
+                "timeout; "
+                + ("mid: mid-tier share of tokens; " if has_mid_tier(self.rows) else "")
+                + "cloud: cloud share of tokens; calls, $/cell: mean per cell; wall: median"
             )
         if not self.settings.validate and self.settings.summary == "full":
             self._write_analysis(tr)
@@ -198,6 +201,14 @@ def models_line(settings: ArenaSettings) -> str:
         pricing = f"cloud tokens priced as {settings.price_as} list prices"
     else:
         pricing = "cloud tokens at the cloud model's list prices"
+    if settings.mid:
+        mid_price = "mid $0" if runs_locally(settings.mid) else "mid at its list prices"
+        return (
+            f"local: {settings.local} | mid: {settings.mid} | cloud: {settings.cloud}{stand_in} | "
+            f"cost: {pricing}, {mid_price}, local $0"
+        )
+    if settings.roles is not None:
+        return f"role sweep ({settings.roles.path.name}): local = the model named in each strategy; local $0"
     return f"local: {settings.local} | cloud: {settings.cloud}{stand_in} | cost: {pricing}, local $0"
 
 

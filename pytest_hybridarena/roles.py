@@ -35,6 +35,7 @@ __all__ = [
     "Roles",
     "RolesError",
     "TaskInfo",
+    "covering_labels",
     "load_catalog",
     "load_roles",
     "model_label",
@@ -247,6 +248,17 @@ def load_roles(path: str | Path = ROLES_FILE) -> Roles:
     except (OSError, UnicodeDecodeError) as exc:
         raise RolesError(f"{file}: cannot be read ({exc}); pass the roles file with --roles") from None
     return parse_roles(data, file)
+
+
+def covering_labels(roles: Roles, task_class: str, tags: Iterable[str]) -> set[str]:
+    """Labels of every candidate model of every role that covers a task of this class and tags."""
+    tags = tuple(tags)
+    return {
+        roles.models[spec].label
+        for role in roles.roles.values()
+        if role.covers(task_class, tags)
+        for spec in role.candidates
+    }
 
 
 def plan_role_sweep(roles: Roles, tasks: Iterable[TaskLike]) -> list[RoleCell]:

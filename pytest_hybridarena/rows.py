@@ -71,7 +71,12 @@ def config_sha(settings: dict[str, Any]) -> str:
 @dataclass(frozen=True)
 class Row:
     """One cell's result. ``error`` is ``{"kind", "message"}`` for error/timeout outcomes (and may
-    describe a scoring problem on a fail), else None. Costs are recomputable from tokens × pricing."""
+    describe a scoring problem on a fail), else None. Costs are recomputable from tokens × pricing.
+
+    ``rounds`` (``{"used", "pass_round", "outcomes", "score_s"}``) is set only for agents that work
+    in rounds (``rounds.py``); ``review`` (``{"rounds", "lines_changed", "files_changed"}``) for every
+    agent that ran (``review.py``). Both are None otherwise (``docs/rows.md``).
+    """
 
     run_id: str
     cell: Cell
@@ -95,6 +100,8 @@ class Row:
     versions: dict[str, str | None] = field(default_factory=dict)
     worker: str | None = None
     attempt: int = 1
+    rounds: dict[str, Any] | None = None
+    review: dict[str, Any] | None = None
     schema: int = SCHEMA_VERSION
 
     def replace(self, **changes: Any) -> Row:
@@ -126,6 +133,8 @@ class Row:
             "versions": dict(self.versions),
             "worker": self.worker,
             "attempt": self.attempt,
+            "rounds": _copy(self.rounds),
+            "review": dict(self.review) if self.review is not None else None,
         }
         _check_builtins(data, "row")
         return data
@@ -161,7 +170,15 @@ class Row:
             versions=data.get("versions") or {},
             worker=data.get("worker"),
             attempt=int(data.get("attempt", 1)),
+            rounds=data.get("rounds"),
+            review=data.get("review"),
         )
+
+
+def _copy(rounds: dict[str, Any] | None) -> dict[str, Any] | None:
+    if rounds is None:
+        return None
+    return {k: list(v) if isinstance(v, list | tuple) else v for k, v in rounds.items()}
 
 
 _BUILTIN_SCALARS = (str, int, float, bool, type(None))

@@ -1,9 +1,10 @@
 """Run one cell end to end and turn what happened into a :class:`Row`. No pytest imports.
 
 Steps: copy ``workspace/`` → run the agent (its own budget, its own process group) → score in a
-fresh directory → collect router usage → build the row. Anything that breaks on the harness side
-(agent crash, sandbox missing, a suite that cannot judge) becomes an *error* row with a kind and a
-message; only a suite that ran and found failures makes a *fail*.
+fresh directory → score the earlier rounds of an agent that works in rounds (``rounds.py``) → diff
+the agent's edit (``review.py``) → collect router usage → build the row. Anything that breaks on the
+harness side (agent crash, sandbox missing, a suite that cannot judge) becomes an *error* row with a
+kind and a message; only a suite that ran and found failures makes a *fail*.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
 from pytest_hybridarena.cells import Cell, parse_spec
 from pytest_hybridarena.pricing import load_prices
+from pytest_hybridarena.review import diff_workspaces, review_object, write_diff
+from pytest_hybridarena.rounds import rounds_object, score_rounds
 from pytest_hybridarena.rows import Row, now_iso
 from pytest_hybridarena.sandbox import Sandbox, SandboxUnavailable
 from pytest_hybridarena.scoring import ScoreResult, copy_workspace, score_workspace
@@ -25,6 +28,16 @@ from pytest_hybridarena.tasks import TaskSpec
 __all__ = ["CellContext", "CellRun", "error_row", "run_cell"]
 
 UsageFn = Callable[[], dict[str, Any]]
+CALL_KEYS = ("total", "local", "cloud", "errors", "escalated")
+MID_TOKEN_KEYS = (
+    "local_prompt",
+    "local_completion",
+    "mid_prompt",
+    "mid_completion",
+    "cloud_prompt",
+    "cloud_completion",
+    "cached",
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,8 @@ def run_cell(
         log_dir=ctx.artifacts_dir,
         params=params,
         reference=ctx.spec.solution if agent.name == "oracle" else None,
+        mode=ctx.spec.mode,
+        artifact=ctx.spec.artifact,
     )
     agent_result: AgentResult | None = None
     score: ScoreResult | None = None
@@ -133,6 +148,7 @@ def run_cell(
             )
         else:
             row, score = _score(ctx, row, workspace, sandbox)
+        row = _review(ctx, row, agent_result, workspace, sandbox, score)
     finally:
         if usage is not None:
             row = _with_usage(row, usage(), ctx.price_as)
@@ -152,10 +168,43 @@ def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tup
         wall_s={**row.wall_s, "score": round(score.duration_s, 3)},
     )
     if score.problem is not None:
-        return row.replace(outcome="error", error={"kind": "score", "message": score.problem}), score
+        outcome = "timeout" if score.problem_kind == "score-timeout" else "error"
+        return row.replace(
+            outcome=outcome, error={"kind": score.problem_kind, "message": score.problem}
+        ), score
     if score.all_passed:
         return row.replace(outcome="pass", error=None), score
     return row.replace(outcome="fail", error=None), score
+
+
+def _review(
+    ctx: CellContext,
+    row: Row,
+    result: AgentResult,
+    workspace: Path,
+    sandbox: Sandbox,
+    score: ScoreResult | None,
+) -> Row:
+    """Add ``review`` (and ``workspace.diff``) for any agent that ran, and ``rounds`` for an agent
+    that reports round snapshots. Earlier rounds are scored only when the final workspace was (an
+    agent error or timeout is not judged at all), and only now: the agent has finished."""
+    snapshots = result.round_snapshots
+    used = len(snapshots) or None
+    try:
+        diff = diff_workspaces(ctx.spec.workspace, workspace)
+        write_diff(diff, ctx.artifacts_dir)
+        row = row.replace(review=review_object(used, diff))
+    except OSError:  # an unreadable file the agent left: the row keeps its outcome, without review
+        row = row.replace(review={"rounds": used, "lines_changed": None, "files_changed": None})
+    if not snapshots:
+        return row
+    outcomes: list[str] = []
+    seconds = 0.0
+    if score is not None:
+        outcomes, seconds = score_rounds(
+            ctx.spec, snapshots, row.outcome, ctx.workdir, sandbox, log_dir=ctx.artifacts_dir
+        )
+    return row.replace(rounds=rounds_object(len(snapshots), outcomes, seconds))
 
 
 def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) -> Row:
@@ -168,13 +217,21 @@ def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) ->
     tokens = usage.get("tokens") or {}
     models = usage.get("models") or {}
     errors = usage.get("errors") or []
+    # A router with a mid tier reports it (models.mid); only then do the rows carry mid fields.
+    mid = "mid" in models
+    call_keys = ("total", "local", "mid", "cloud", "errors", "escalated") if mid else CALL_KEYS
+    token_keys = MID_TOKEN_KEYS if mid else tuple(row.tokens)
     row = row.replace(
-        calls={k: int(calls.get(k, 0)) for k in ("total", "local", "cloud", "errors", "escalated")},
+        calls={k: int(calls.get(k, 0)) for k in call_keys},
         tokens={
-            **{k: int(tokens.get(k, 0)) for k in row.tokens},
+            **{k: int(tokens.get(k, 0)) for k in token_keys},
             "estimated": bool(tokens.get("estimated", False)),
         },
-        models={"local": models.get("local"), "cloud": models.get("cloud")},
+        models={
+            "local": models.get("local"),
+            **({"mid": models["mid"]} if mid else {}),
+            "cloud": models.get("cloud"),
+        },
         cost_usd=_cost(usage, price_as),
         decisions_ref=usage.get("decisions_ref", row.decisions_ref),
     )
@@ -190,9 +247,16 @@ def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) ->
 
 def _cost(usage: dict[str, Any], price_as: str | None) -> dict[str, Any]:
     """The cell's cost: the router's list-price cost of the real cloud model, or the cloud side's
-    tokens priced as if billed at ``price_as`` (local tokens are always $0)."""
+    tokens priced as if billed at ``price_as`` (local tokens are always $0).
+
+    With a mid tier (``mid_cost_usd`` in the usage) the mid tier is always priced at its own
+    model's list price ($0 when it runs locally) and kept apart as ``mid``, so a later
+    ``--price-as`` can reprice the cloud side alone (``analysis.reprice_rows``).
+    """
+    mid = "mid_cost_usd" in usage
     if price_as is None:
-        return {"scenario": "list-price", "value": usage.get("cost_usd")}
+        cost = {"scenario": "list-price", "value": usage.get("cost_usd")}
+        return {**cost, "mid": usage["mid_cost_usd"]} if mid else cost
     tokens = usage.get("tokens") or {}
     value = load_prices().cost_usd(
         price_as,
@@ -200,4 +264,8 @@ def _cost(usage: dict[str, Any], price_as: str | None) -> dict[str, Any]:
         int(tokens.get("cloud_completion", 0)),
         int(tokens.get("cached", 0)) if int(tokens.get("cloud_prompt", 0)) else 0,
     )
-    return {"scenario": f"as:{price_as}", "value": None if value is None else round(value, 8)}
+    if not mid:
+        return {"scenario": f"as:{price_as}", "value": None if value is None else round(value, 8)}
+    mid_cost = usage["mid_cost_usd"]
+    total = None if value is None or mid_cost is None else round(value + mid_cost, 8)
+    return {"scenario": f"as:{price_as}", "value": total, "mid": mid_cost}

@@ -178,9 +178,9 @@ _SIGNALS = {9: "SIGKILL", 24: "SIGXCPU", 25: "SIGXFSZ"}
 def limit_hit(result: SandboxResult) -> str | None:
     """Which sandbox cap stopped the command, from the cgroup's counters and the fatal signal;
     None when nothing points to a limit."""
-    iso = result.isolation
-    cgroup = iso.get("cgroup") if isinstance(iso.get("cgroup"), dict) else {}
-    hit = cgroup.get("hit") or {}
+    iso: dict[str, Any] = result.isolation
+    cgroup: dict[str, Any] = iso["cgroup"] if isinstance(iso.get("cgroup"), dict) else {}
+    hit: dict[str, int] = cgroup.get("hit") or {}
     code = result.exit_code
     signum = -code if code is not None and code < 0 else code - 128 if code and code > 128 else None
     reasons: list[str] = []
@@ -191,7 +191,7 @@ def limit_hit(result: SandboxResult) -> str | None:
         )
     if hit.get("pids"):
         reasons.append(f"process cap of {cgroup.get('pids_max')} ({hit['pids']} fork(s) refused)")
-    rlimits = (iso.get("rlimits") or {}).get("applied") or {}
+    rlimits: dict[str, int] = (iso.get("rlimits") or {}).get("applied") or {}
     if signum == 24:
         reasons.append(f"CPU time limit (RLIMIT_CPU {rlimits.get('RLIMIT_CPU', '?')} s): SIGXCPU")
     elif signum == 25:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
+
+if TYPE_CHECKING:
+    from pytest_hybridarena.roles import Roles
 
 __all__ = ["OPTIONS", "ArenaSettings", "add_options", "parse_list", "parse_seeds", "resolve_settings"]
 
@@ -60,10 +63,28 @@ OPTIONS: tuple[Option, ...] = (
         "embedded:qwen2.5-coder-1.5b",
     ),
     Option(
+        "mid",
+        "Backend spec of an optional middle tier between local and cloud (a larger local or a cheap "
+        "hosted model), used by the turbo strategy; priced at its own list price unless it runs locally.",
+        None,
+    ),
+    Option(
         "price-as",
         "Price the cloud side's tokens as if billed at this model's list prices (pricing/prices.toml), "
         "e.g. gpt-5.5. Default: the router's own pricing of the real cloud model; gpt-5.5 when the "
         "cloud is an embedded stand-in.",
+        None,
+    ),
+    Option(
+        "pricing",
+        "A price table (TOML, the format of pricing/prices.toml) to price cloud tokens with instead of "
+        "the pinned one; its SHA-256 goes on every row.",
+        None,
+    ),
+    Option(
+        "roles",
+        "A roles file (roles.toml, docs/promotion.md): sweep every candidate model of every role on the "
+        "tasks the role covers, one always-local cell per model (replaces --arena-strategies).",
         None,
     ),
     Option("out", "Path of the JSONL results file (default: reports/<run-id>/results.jsonl).", None),
@@ -124,10 +145,26 @@ class ArenaSettings:
     margin: float = 5.0
     summary: str = "full"
     html: bool = False
+    mid: str | None = None
+    pricing: str | None = None
+    roles: Roles | None = None  # the parsed --arena-roles file; strategies then pin each candidate
 
     def result_relevant(self) -> dict[str, Any]:
-        """The part of the settings that changes what a cell measures (hashed into ``config_sha``)."""
-        return {"sandbox": self.sandbox, "local": self.local, "cloud": self.cloud, "price_as": self.price_as}
+        """The part of the settings that changes what a cell measures (hashed into ``config_sha``).
+        ``mid`` joins only when set, so runs without a mid tier keep their hashes (and resume)."""
+        relevant: dict[str, Any] = {
+            "sandbox": self.sandbox,
+            "local": self.local,
+            "cloud": self.cloud,
+            "price_as": self.price_as,
+        }
+        if self.mid is not None:
+            relevant["mid"] = self.mid
+        if self.pricing is not None:
+            relevant["pricing"] = self.pricing
+        if self.roles is not None:
+            relevant["roles"] = str(self.roles.path)
+        return relevant
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -234,6 +271,41 @@ def _summary_mode(config: pytest.Config, value: str | None, source: str) -> str:
 STAND_IN_PRICE = "gpt-5.5"
 
 
+def parse_roles_file(value: str | None, source: str) -> Roles | None:
+    from pytest_hybridarena.roles import RolesError, load_roles
+
+    if value in (None, ""):
+        return None
+    try:
+        return load_roles(str(value))
+    except RolesError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+
+
+def role_strategies(roles: Roles) -> tuple[str, ...]:
+    """One ``always-local@model=<label>`` strategy per candidate model of any role."""
+    labels = {roles.models[spec].label for role in roles.roles.values() for spec in role.candidates}
+    return tuple(sorted(f"always-local@model={label}" for label in labels))
+
+
+def parse_pricing(value: str | None, source: str) -> str | None:
+    """Load the price table once (so a bad file stops the run before any cell) and make it this
+    process's default; None restores the pinned table."""
+    import tomllib
+
+    from pytest_hybridarena.pricing import use_table
+
+    path = None if value in (None, "") else str(value)
+    try:
+        use_table(path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise pytest.UsageError(
+            f"{source}: cannot use {path!r} as a price table: {exc} "
+            "(give a TOML file in the format of pricing/prices.toml)"
+        ) from None
+    return path
+
+
 def parse_price_model(value: str, source: str) -> str:
     from pytest_hybridarena.pricing import load_prices
 
@@ -264,10 +336,14 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
     agents = _get(config, "agents", parse_list)
     strategies = _get(config, "strategies", parse_list)
     seeds = _get(config, "seeds", parse_seeds)
+    roles = _get(config, "roles", parse_roles_file)
+    if roles is not None:
+        strategies = role_strategies(roles)
     if validate:
         # Invariants are about the task, not about routing: one cell per agent is enough.
         agents, strategies, seeds = ("nop", "oracle"), strategies[:1], seeds[:1]
     cloud = _get(config, "cloud", parse_backend)
+    pricing = _get(config, "pricing", parse_pricing)  # before price-as: it validates against this table
     resume = _get(config, "resume", lambda v, s: None if v in (None, "") else str(v))
     retry = _get(config, "retry", lambda v, s: None if v in (None, "") else parse_choice(("errors",))(v, s))
     if retry and not resume:
@@ -291,7 +367,10 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         sandbox=_get(config, "sandbox", parse_choice(("process", "docker"))),
         local=_get(config, "local", parse_backend),
         cloud=cloud,
+        mid=_get(config, "mid", lambda v, s: None if v in (None, "") else parse_backend(v, s)),
         price_as=_price_as(config, cloud),
+        pricing=pricing,
+        roles=roles,
         out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
         resume=resume,
         retry=retry,

@@ -4,12 +4,11 @@ agents and sandbox built once per process (per xdist worker)."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 from pytest_hybridarena.agents.base import Agent
 from pytest_hybridarena.breaker import BackendBreaker
 from pytest_hybridarena.cells import parse_spec
+from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.resume import ResumeIndex
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.rows import config_sha
@@ -34,17 +34,20 @@ def new_run_id() -> str:
 
 
 def pricing_sha() -> str | None:
-    """SHA-256 of the pinned price table shipped in ``pytest_hybridarena.pricing`` (None if absent)."""
+    """SHA-256 of the price table in use: the pinned one shipped in ``pytest_hybridarena.pricing``,
+    or the file given with ``--arena-pricing`` (None if absent)."""
     try:
-        data = resources.files("pytest_hybridarena.pricing").joinpath("prices.toml").read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError):
+        return load_prices().sha256
+    except (OSError, ModuleNotFoundError, ValueError):
         return None
-    return hashlib.sha256(data).hexdigest()
 
 
 def make_agent(config: pytest.Config, spec: str) -> Agent:
     """Build an agent through the ``pytest_arena_make_agent`` hook; UsageError for unknown names."""
-    name, params = parse_spec(spec)
+    try:
+        name, params = parse_spec(spec)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--arena-agents: {exc}") from None
     agent: Agent | None = config.hook.pytest_arena_make_agent(name=name, params=params, config=config)
     if agent is None:
         known = sorted({n for names in config.hook.pytest_arena_agent_names(config=config) for n in names})
@@ -67,15 +70,18 @@ class ArenaState:
     _task_shas: dict[Path, str] = field(default_factory=dict)
     breaker: BackendBreaker = field(default_factory=BackendBreaker)
 
-    def router_config(self) -> RouterConfig:
-        """Router settings for this process; decisions go to one log file per worker."""
+    def router_config(self, local: str | None = None) -> RouterConfig:
+        """Router settings for this process; decisions go to one log file per worker (and per pinned
+        local model: ``local`` replaces ``--arena-local`` for the cells of ``always-local@model=``)."""
         worker = self.worker or "main"
+        name = worker if local is None else f"{worker}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', local)}"
         # ${VARS} in a backend spec expand on each worker: with xdist gateways on several hosts,
         # every host reaches its own model server (docs/scaling.md).
         return RouterConfig(
-            local=os.path.expandvars(self.settings.local),
+            local=os.path.expandvars(local or self.settings.local),
             cloud=os.path.expandvars(self.settings.cloud),
-            decisions_path=self.run_dir / "decisions" / f"{worker}.jsonl",
+            mid=os.path.expandvars(self.settings.mid) if self.settings.mid else None,
+            decisions_path=self.run_dir / "decisions" / f"{name}.jsonl",
             run_id=self.run_id,
             record_dir=Path(self.settings.record) if self.settings.record else None,
             replay_dir=Path(self.settings.replay) if self.settings.replay else None,
@@ -114,8 +120,21 @@ class ArenaState:
     @functools.cached_property
     def decisions_ref(self) -> str:
         """This process's decision log, relative to the run folder (rows point into it)."""
-        path = self.router_config().decisions_path or self.run_dir
+        return self.decisions_ref_for(None)
+
+    def decisions_ref_for(self, local: str | None) -> str:
+        path = self.router_config(local).decisions_path or self.run_dir
         return os.path.relpath(path, self.run_dir)
+
+    def pinned_local(self, strategy: str) -> str | None:
+        """The backend spec a cell's local side is pinned to (``always-local@model=<label>``): the
+        roles file's full spec for a label it knows (it may carry a URL), else the value itself."""
+        name, params = parse_spec(strategy)
+        label = params.get("model") if name == "always-local" else None
+        if label is None:
+            return None
+        known = self.settings.roles.by_label(label) if self.settings.roles is not None else None
+        return known.spec if known is not None else label
 
     def agent(self, spec: str) -> Agent:
         if spec not in self._agents:

@@ -14,9 +14,10 @@ from typing import Any
 import tabulate as tabulate_module
 from tabulate import tabulate
 
+from pytest_hybridarena.rounds import max_rounds_used, pass_at_round
 from pytest_hybridarena.stats import RateEstimate, median, pass_rate_ci
 
-__all__ = ["CellSummary", "render_summary", "render_validation", "summarize"]
+__all__ = ["CellSummary", "has_mid_tier", "render_rounds", "render_summary", "render_validation", "summarize"]
 
 # Short headers keep a typical table within 120 columns; the legend line under it spells them out.
 HEADERS = (
@@ -48,6 +49,11 @@ class CellSummary:
     cloud_token_fraction: float | None = None
     calls_per_cell: float = 0.0
     cost_per_cell: float | None = None
+    #: Mid-tier share of tokens; None when the group's rows had no mid tier (or no tokens flowed).
+    mid_token_fraction: float | None = None
+    has_mid: bool = False
+    rounds_used: int = 0  # the most rounds a row of the group used; 0: no row reports rounds
+    pass_at_round: tuple[float, ...] = ()  # pass@round-k for k = 1 … rounds_used (rounds.py)
 
     @property
     def n(self) -> int:
@@ -78,6 +84,8 @@ def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = 10_000) -> lis
         key = f"{task_class}|{agent}|{strategy}"
         rate = pass_rate_ci(per_task, key=key, resamples=resamples) if per_task else None
         judged = [r for r in members if r["outcome"] != "skipped"]
+        used = max_rounds_used(judged)
+        by_round = tuple(pass_at_round(judged, k) or 0.0 for k in range(1, used + 1))
         summaries.append(
             CellSummary(
                 task_class,
@@ -86,19 +94,32 @@ def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = 10_000) -> lis
                 counts,
                 rate,
                 median(walls),
-                cloud_token_fraction=_cloud_fraction(judged),
+                cloud_token_fraction=_side_fraction(judged, "cloud"),
+                mid_token_fraction=_side_fraction(judged, "mid") if has_mid_tier(members) else None,
+                has_mid=has_mid_tier(members),
                 calls_per_cell=sum(r["calls"]["total"] for r in judged) / len(judged) if judged else 0.0,
                 cost_per_cell=_mean_cost(judged),
+                rounds_used=used,
+                pass_at_round=by_round,
             )
         )
     return summaries
 
 
-def _cloud_fraction(rows: list[dict[str, Any]]) -> float | None:
-    """Cloud share of all tokens (prompt + completion) over the group; None when no tokens flowed."""
-    cloud = sum(r["tokens"]["cloud_prompt"] + r["tokens"]["cloud_completion"] for r in rows)
-    local = sum(r["tokens"]["local_prompt"] + r["tokens"]["local_completion"] for r in rows)
-    return cloud / (cloud + local) if cloud + local else None
+def has_mid_tier(rows: Iterable[dict[str, Any]]) -> bool:
+    """True when any row was served by a router with a mid tier (its ``models`` name one)."""
+    return any("mid" in (r.get("models") or {}) for r in rows)
+
+
+def _side_fraction(rows: list[dict[str, Any]], side: str) -> float | None:
+    """One side's share of all tokens (prompt + completion, every tier) over the group; None when
+    no tokens flowed. Rows without a mid tier have no ``mid_*`` tokens and count them as 0."""
+    totals = {
+        s: sum(r["tokens"].get(f"{s}_prompt", 0) + r["tokens"].get(f"{s}_completion", 0) for r in rows)
+        for s in ("local", "mid", "cloud")
+    }
+    everything = sum(totals.values())
+    return totals[side] / everything if everything else None
 
 
 def _mean_cost(rows: list[dict[str, Any]]) -> float | None:
@@ -116,7 +137,14 @@ def _rate_text(rate: RateEstimate | None) -> str:
     return f"{100 * rate.point:5.1f}% [{100 * rate.low:.1f}–{100 * rate.high:.1f}]"
 
 
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
 def render_summary(summaries: Sequence[CellSummary]) -> str:
+    """The cell table. A run with a mid tier gets a ``mid`` column (mid-tier share of tokens)
+    before ``cloud``; any other run's table is unchanged."""
+    with_mid = any(s.has_mid for s in summaries)
     table = [
         (
             s.task_class,
@@ -129,7 +157,8 @@ def render_summary(summaries: Sequence[CellSummary]) -> str:
             s.counts["timeout"],
             s.counts["skipped"],
             _rate_text(s.rate),
-            "–" if s.cloud_token_fraction is None else f"{100 * s.cloud_token_fraction:.0f}%",
+            *((_pct(s.mid_token_fraction),) if with_mid else ()),
+            _pct(s.cloud_token_fraction),
             f"{s.calls_per_cell:.1f}",
             "–" if s.cost_per_cell is None else f"${s.cost_per_cell:.4f}",
             "–" if s.median_wall_s is None else f"{s.median_wall_s:.1f}s",
@@ -138,11 +167,46 @@ def render_summary(summaries: Sequence[CellSummary]) -> str:
     ]
     # tabulate pads every column to its header + MIN_PADDING (2); with 14 columns that alone pushed
     # the table past 120 characters. It has no parameter for it, so set it for this call only.
+    headers: tuple[str, ...] = HEADERS
+    if with_mid:
+        at = HEADERS.index("cloud")
+        headers = (*HEADERS[:at], "mid", *HEADERS[at:])
     saved, tabulate_module.MIN_PADDING = tabulate_module.MIN_PADDING, 0
     try:
-        return tabulate(table, headers=HEADERS, tablefmt="simple", disable_numparse=True)
+        text = tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
     finally:
         tabulate_module.MIN_PADDING = saved
+    if any(s.rounds_used > 1 for s in summaries):
+        text += "\n\n" + render_rounds(summaries)
+    return text
+
+
+def render_rounds(summaries: Sequence[CellSummary]) -> str:
+    """pass@round per cell (groups whose rows report rounds), for runs where a row used more than
+    one: how much one round of visible-check feedback gains. A group that stopped before round k
+    keeps its last value (nothing changed after it stopped)."""
+    shown = [s for s in summaries if s.rounds_used]
+    last = max(s.rounds_used for s in shown)
+    ks = sorted({1, 2, last})
+
+    def at(s: CellSummary, k: int) -> float:
+        return s.pass_at_round[min(k, s.rounds_used) - 1]
+
+    table = [
+        (
+            s.task_class,
+            s.agent,
+            s.strategy,
+            s.n,
+            s.rounds_used,
+            *(f"{100 * at(s, k):.1f}%" for k in ks),
+            f"{100 * (at(s, last) - at(s, 1)):+.1f}",
+        )
+        for s in shown
+    ]
+    headers = ("class", "agent", "strategy", "n", "rounds", *(f"pass@r{k}" for k in ks), f"r1→r{last} pts")
+    title = "pass by round (pass@rk: share of cells whose hidden suite passed after round k and later)"
+    return title + "\n" + tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
 def render_validation(rows: Iterable[dict[str, Any]]) -> str:

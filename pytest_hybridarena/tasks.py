@@ -33,8 +33,11 @@ _KNOWN_KEYS = {
     "instruction",
     "instruction_file",
     "score",
+    "mode",
+    "artifact",
 }
 _KNOWN_SCORE_KEYS = {"command", "timeout_s"}
+MODES = ("edit", "single-shot")
 
 
 class TaskError(Exception):
@@ -48,6 +51,11 @@ class TaskSpec:
     ``score_command`` is ``None`` for the default (pytest on ``tests/``, results read from JUnit XML);
     a custom command is an argv list run from the scoring directory, where ``{junit}`` is replaced by
     the path the JUnit XML report must be written to.
+
+    ``mode`` is ``"edit"`` (the agent edits the workspace, as many steps as it likes) or
+    ``"single-shot"`` (the task's artifact is generated in one reply; ``artifact`` is then its path,
+    relative to the workspace, and the instruction names it). Agents without a single-shot path run
+    such a task as an ordinary edit task.
     """
 
     path: Path
@@ -60,6 +68,8 @@ class TaskSpec:
     score_timeout_s: float
     language: str
     score_command: tuple[str, ...] | None
+    mode: str = "edit"
+    artifact: str | None = None
 
     @property
     def key(self) -> str:
@@ -148,6 +158,7 @@ def load_task(folder: Path) -> TaskSpec:
     for sub in ("workspace", "tests"):
         if not (folder / sub).is_dir():
             raise TaskError(f"{folder}: missing folder {sub}/ (required by the task contract)")
+    mode, artifact = _mode_and_artifact(folder, data, instruction)
 
     return TaskSpec(
         path=folder,
@@ -160,7 +171,39 @@ def load_task(folder: Path) -> TaskSpec:
         score_timeout_s=score_timeout_s,
         language=language,
         score_command=tuple(command) if command else None,
+        mode=mode,
+        artifact=artifact,
     )
+
+
+def _mode_and_artifact(folder: Path, data: dict[str, Any], instruction: str) -> tuple[str, str | None]:
+    """``mode`` and, for a single-shot task, its ``artifact``: a relative path inside the workspace
+    that the instruction names (every agent, single-shot or not, must know where to write)."""
+    mode = data.get("mode", "edit")
+    if mode not in MODES:
+        raise _fail(folder, "mode", mode, f"must be one of {list(MODES)}")
+    artifact = data.get("artifact")
+    if mode == "edit":
+        if artifact is not None:
+            rule = "only a single-shot task has one; add mode = 'single-shot'"
+            raise _fail(folder, "artifact", artifact, rule)
+        return mode, None
+    if artifact is None:
+        raise _fail(folder, "artifact", None, "a single-shot task must name the file its reply becomes")
+    parts = Path(artifact).parts if isinstance(artifact, str) else ()
+    if (
+        not parts
+        or Path(artifact).is_absolute()
+        or ".." in parts
+        or parts[0] in ("tests", ".git")
+        or artifact.endswith(("/", "\\"))
+    ):
+        rule = "must be a file path relative to the workspace (no '..', not under tests/)"
+        raise _fail(folder, "artifact", artifact, rule)
+    path = Path(artifact).as_posix()  # "./bin/p.py" → "bin/p.py"
+    if path not in instruction:
+        raise _fail(folder, "artifact", artifact, f"the instruction must name the artifact file ({path})")
+    return mode, path
 
 
 def _read_instruction(folder: Path, data: dict[str, Any]) -> str:

@@ -28,6 +28,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--local", default=defaults.local, help="local backend spec (default: %(default)s)")
     p.add_argument("--cloud", default=defaults.cloud, help="cloud backend spec (default: %(default)s)")
     p.add_argument(
+        "--mid",
+        default=None,
+        help="optional middle tier backend spec (a larger local or cheap hosted model; used by turbo)",
+    )
+    p.add_argument(
         "--strategy",
         default="cascade",
         help="strategy of the default cell, name@k=v;k2=v2 (default: %(default)s)",
@@ -61,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         config = RouterConfig(
             local=args.local,
             cloud=args.cloud,
+            mid=args.mid,
             classifier=args.classifier,
             embedder=args.embedder,
             host=args.host,
@@ -78,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(
         f"arena router listening: {server.base_url}/v1  "
-        f"(strategy {args.strategy}; local {args.local}; cloud {args.cloud})"
+        f"(strategy {args.strategy}; local {args.local}; {f'mid {args.mid}; ' if args.mid else ''}"
+        f"cloud {args.cloud})"
     )
     print(f"  OpenAI base URL:    {server.base_url}/v1")
     print(f"  Anthropic base URL: {server.base_url}")

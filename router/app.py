@@ -11,15 +11,17 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from pytest_hybridarena.pricing import load_prices
-from pytest_hybridarena.router.backends.base import BackendOptions, LocalGuards
+from pytest_hybridarena.router.backends.base import Backend, BackendOptions, LocalGuards
 from pytest_hybridarena.router.backends.replay import Taping
 from pytest_hybridarena.router.decisions import DecisionLog
 from pytest_hybridarena.router.handlers import routes
 from pytest_hybridarena.router.keys import STATE
 from pytest_hybridarena.router.services import RouterServices
 from pytest_hybridarena.router.settings import TOOL_NUDGE_TEXT, RouterConfig
+from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.router.state import RouterState
-from pytest_hybridarena.router.strategies.registry import make_strategy
+from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy
+from pytest_hybridarena.router.wire.shapes import Side
 
 __all__ = ["DEFAULT_CELL_ID", "build_state", "create_app"]
 
@@ -35,6 +37,15 @@ def build_state(config: RouterConfig) -> RouterState:
     taping = Taping(config)  # record / replay wrappers; plain make_backend when neither is set
     local = taping.backend(config.local, BackendOptions("local", guards, config.connect_timeout_s), "local")
     cloud = taping.backend(config.cloud, BackendOptions("cloud", None, config.connect_timeout_s), "cloud")
+    backends: dict[Side, Backend] = {"local": local, "cloud": cloud}
+    priced: set[Side] = {"cloud"}
+    if config.mid:
+        # The mid tier is the stronger model: no local guards (like the cloud), priced unless it
+        # runs on the user's own hardware (router/specs.py: runs_locally).
+        options = BackendOptions("mid", None, config.connect_timeout_s)
+        backends["mid"] = taping.backend(config.mid, options, "mid")
+        if not runs_locally(config.mid):
+            priced.add("mid")
     extra = []
     classifier = local
     if config.classifier:
@@ -51,7 +62,8 @@ def build_state(config: RouterConfig) -> RouterState:
     log = DecisionLog(config.decisions_path, echo=sys.stderr if config.echo_decisions else None)
     state = RouterState(
         config=config,
-        backends={"local": local, "cloud": cloud},
+        backends=backends,
+        priced_sides=frozenset(priced),
         services=services,
         log=log,
         prices=load_prices(config.prices_path),
@@ -64,7 +76,9 @@ def build_state(config: RouterConfig) -> RouterState:
     )
     if config.default_cell_strategy:
         spec = config.default_cell_strategy
-        state.cells.open("default", spec, make_strategy(spec), 0, services, cell_id=DEFAULT_CELL_ID)
+        strategy = make_strategy(spec)
+        check_tiers(spec, strategy, state.backends)
+        state.cells.open("default", spec, strategy, 0, services, cell_id=DEFAULT_CELL_ID)
         state.default_cell_id = DEFAULT_CELL_ID
     return state
 

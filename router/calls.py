@@ -1,5 +1,6 @@
 """One agent call through the router: decide, send upstream (with the fault policy), escalate when
-the strategy asked for a checked local answer, account, and log exactly one decision record.
+the strategy asked for a checked answer (local → cloud for escalate, local → mid → cloud for
+turbo), account, and log exactly one decision record.
 
 Time is split three ways so the router's own cost stays visible: time waiting on the upstream,
 time waiting on the agent's socket (stream writes), and the rest, which is router overhead.
@@ -73,6 +74,8 @@ class Call:
         self.escalated = False
         self.unusable: str | None = None
         self.local_attempt: dict[str, Any] | None = None
+        self.mid_attempt: dict[str, Any] | None = None
+        self.chain: list[Side] = []  # the tiers that were asked, in order
         self.error: dict[str, str] | None = None
         self.status = 200
         self._finished = False
@@ -98,20 +101,52 @@ class Call:
                     {"strategy_error": str(exc)[:200]},
                 )
                 self.cell.usage.add_error("strategy_error", f"{type(exc).__name__}: {exc}", self.index)
+        if decision.choice not in self.state.backends:
+            if self.req.force is not None:
+                raise ApiError(
+                    400,
+                    f"model suffix !{self.req.force}: this router has no {self.req.force} tier "
+                    "(configure one with --arena-mid / --mid)",
+                    param="model",
+                )
+            missing = f"strategy chose the {decision.choice} tier, which is not configured"
+            self.cell.usage.add_error("strategy_error", missing, self.index)
+            decision = Decision(
+                "local",
+                f"strategy chose the unconfigured {decision.choice} tier -> local",
+                0.2,
+                {**decision.meta, "strategy_error": f"no {decision.choice} tier"},
+            )
         self.decide_s = time.perf_counter() - t
         self.decision = decision
         self.side = decision.choice
         return decision
 
+    def _plan(self, decision: Decision) -> list[Side]:
+        """The tiers whose answers are checked before the last one, which answers as is. Empty
+        unless the strategy asked for verification; tiers the router lacks are skipped."""
+        if not decision.verify:
+            return []
+        tiers: list[Side] = []
+        for side in (decision.choice, *decision.escalate_to):
+            if side in self.state.backends and side not in tiers:
+                tiers.append(side)
+        return tiers[:-1]
+
     # -- upstream with the fault policy -----------------------------------------------------
-    async def _upstream(self, side: Side, op: Callable[[Backend, float], Awaitable[T]]) -> T:
+    async def _upstream(
+        self, side: Side, op: Callable[[Backend, float], Awaitable[T]], checked: bool = False
+    ) -> T:
         """Local: one attempt within request_timeout_s. Cloud: up to 1 + cloud_retries attempts
         within cloud_timeout_s, backing off exponentially with full jitter, or exactly as long as
-        Retry-After says (giving up when it asks for more than retry_after_cap_s)."""
+        Retry-After says (giving up when it asks for more than retry_after_cap_s). Mid: like local
+        when its answer is checked (the cloud is the fallback, retrying would only delay it),
+        like the cloud when it answers last."""
         cfg = self.state.config
         backend = self.state.backends[side]
-        budget = cfg.request_timeout_s if side == "local" else cfg.cloud_timeout_s
-        attempts = 1 if side == "local" else 1 + cfg.cloud_retries
+        retrying = side == "cloud" or (side == "mid" and not checked)
+        budget = cfg.cloud_timeout_s if retrying else cfg.request_timeout_s
+        attempts = 1 + cfg.cloud_retries if retrying else 1
         begin = time.perf_counter()
         for attempt in range(attempts):
             remaining = budget - (time.perf_counter() - begin)
@@ -123,7 +158,7 @@ class Call:
             except UpstreamError as err:
                 self.upstream_s += time.perf_counter() - t
                 self.attempts.append(f"{side}:{err.label}")
-                if side == "local" or not err.retryable or attempt == attempts - 1:
+                if not retrying or not err.retryable or attempt == attempts - 1:
                     raise
                 if err.retry_after is not None:
                     if err.retry_after > cfg.retry_after_cap_s:
@@ -141,8 +176,11 @@ class Call:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _count_side(self, side: Side) -> None:
+        self.chain.append(side)
         if side == "local":
             self.cell.usage.local += 1
+        elif side == "mid":
+            self.cell.usage.mid += 1
         else:
             self.cell.usage.cloud += 1
 
@@ -161,40 +199,53 @@ class Call:
         )
 
     def _escalation_check(self, side: Side, result: Completion | None, err: UpstreamError | None) -> bool:
-        """After a checked local attempt: True when the call must be re-issued to cloud."""
+        """After a checked attempt on ``side``: True when the call must go on to the next tier.
+        ``unusable`` keeps the first rejection's reason; each tier's attempt is kept apart."""
+        reason = None
         if err is not None:
-            self.unusable = f"local error: {err.label}"
-            self.cell.usage.add_error(f"local_{err.label}", err.message, self.index)
+            reason = f"{side} error: {err.label}"
+            self.cell.usage.add_error(f"{side}_{err.label}", err.message, self.index)
         elif result is not None:
-            self.unusable = unusable_reason(result.message, result.finish_reason, self.req)
-        self.local_attempt = {
+            reason = unusable_reason(result.message, result.finish_reason, self.req)
+        attempt: dict[str, Any] = {
             "usage": _usage_dict(result.usage if result else None),
             "finish_reason": result.finish_reason if result else None,
-            "unusable": self.unusable,
+            "unusable": reason,
         }
-        if self.unusable is None:
+        if side == "local":
+            self.local_attempt = attempt
+        elif side == "mid":
+            self.mid_attempt = attempt
+        if reason is None:
             return False
-        self.escalated = True
-        self.cell.usage.escalated += 1
-        self.side = "cloud"
+        if side == "mid" and result is not None:  # a rejected hosted answer is still billed
+            attempt["cost_usd"], attempt["cost_key"] = self._price("mid", result.usage, result.model_echoed)
+        if not self.escalated:
+            self.escalated = True
+            self.unusable = reason
+            self.cell.usage.escalated += 1
         return True
 
     # -- non-streamed -----------------------------------------------------------------------
     async def complete(self) -> Completion:
         decision = self.decision or await self.decide()
-        if decision.verify and self.side == "local":
-            self._count_side("local")
+        tiers = self._plan(decision)
+        for side in tiers:
+            self.side = side
+            self._count_side(side)
             result: Completion | None = None
             err: UpstreamError | None = None
             try:
-                result = await self._upstream("local", lambda b, t: b.complete(self.req, t))
+                result = await self._upstream(side, lambda b, t: b.complete(self.req, t), checked=True)
             except UpstreamError as exc:
                 err = exc
             if result is not None:
-                self.cell.usage.add_tokens("local", result.usage)
-            if not self._escalation_check("local", result, err):
+                self.cell.usage.add_tokens(side, result.usage)
+            if not self._escalation_check(side, result, err):
                 assert result is not None
                 return self._took(result, count_tokens=False)
+        if tiers:
+            self.side = self._last_tier(decision)
         self._count_side(self.side)
         try:
             result = await self._upstream(self.side, lambda b, t: b.complete(self.req, t))
@@ -211,43 +262,53 @@ class Call:
         return result
 
     # -- streamed ---------------------------------------------------------------------------
+    def _collector(self, chunks: list[Chunk]) -> Callable[[Backend, float], Awaitable[Stream]]:
+        """An upstream op that reads a whole stream into ``chunks`` (a checked answer is judged
+        before the agent sees a byte of it)."""
+
+        async def collect(backend: Backend, budget_s: float) -> Stream:
+            s = await backend.open_stream(self.req, budget_s)
+            try:
+                async with asyncio.timeout(budget_s):
+                    async for chunk in s:
+                        chunks.append(chunk)
+            finally:
+                await s.close()
+            return s
+
+        return collect
+
+    def _last_tier(self, decision: Decision) -> Side:
+        return [s for s in (decision.choice, *decision.escalate_to) if s in self.state.backends][-1]
+
     async def open_stream(self) -> ChunkSource:
         """Decide and open the upstream stream; faults before the first byte raise ApiError."""
         decision = self.decision or await self.decide()
-        if decision.verify and self.side == "local":
-            self._count_side("local")
+        tiers = self._plan(decision)
+        for side in tiers:
+            self.side = side
+            self._count_side(side)
             chunks: list[Chunk] = []
             stream: Stream | None = None
             err: UpstreamError | None = None
-
-            async def collect(backend: Backend, budget_s: float) -> Stream:
-                s = await backend.open_stream(self.req, budget_s)
-                try:
-                    async with asyncio.timeout(budget_s):
-                        async for chunk in s:
-                            chunks.append(chunk)
-                finally:
-                    await s.close()
-                return s
-
             try:
-                stream = await self._upstream("local", collect)
+                stream = await self._upstream(side, self._collector(chunks), checked=True)
             except (UpstreamError, TimeoutError) as exc:
                 err = (
                     exc
                     if isinstance(exc, UpstreamError)
-                    else UpstreamError("timeout", "local stream timed out")
+                    else UpstreamError("timeout", f"{side} stream timed out")
                 )
             result = None
             if stream is not None:
-                self.cell.usage.add_tokens("local", stream.usage)
+                self.cell.usage.add_tokens(side, stream.usage)
                 message, finish = assemble_chunks([c.data for c in chunks])
                 result = Completion(
                     body={"choices": [{"message": message, "finish_reason": finish}]},
                     usage=stream.usage,
                     model_echoed=stream.model_echoed,
                 )
-            if not self._escalation_check("local", result, err):
+            if not self._escalation_check(side, result, err):
                 assert stream is not None
                 self.usage, self.model_echoed, self.finish_reason = (
                     stream.usage,
@@ -255,6 +316,8 @@ class Call:
                     stream.finish_reason,
                 )
                 return ChunkSource(self, None, chunks)
+        if tiers:
+            self.side = self._last_tier(decision)
         self._count_side(self.side)
         try:
             upstream = await self._upstream(self.side, lambda b, t: b.open_stream(self.req, t))
@@ -353,25 +416,40 @@ class Call:
             "guards": state.guards if self.side == "local" else {},
             "prompt_preview": last_user_text(self.req.messages)[:200],
         }
+        if state.has_mid:  # a two-sided router logs exactly the fields it always did
+            record["mid_attempt"] = self.mid_attempt
+            record["chain"] = list(self.chain)
         state.log.append(record)
 
     def _cost(self) -> tuple[float | None, str | None]:
-        """Cost of the answering call (escalation's local attempt is $0). Adds to the cell total."""
-        if self.usage is None:
-            return (0.0, "local") if self.side == "local" else (None, None)
-        if self.side == "local":
-            return 0.0, "local"
-        prices = self.state.prices
-        model = self.state.backends["cloud"].model
-        key = prices.resolve(self.model_echoed or "") or prices.resolve(model)
-        if key is None:
-            name = self.model_echoed or model
-            if name not in self.cell.usage.unpriced:
-                self.cell.usage.unpriced.append(name)
+        """Cost of the answering call (a rejected local attempt is $0; a rejected hosted mid
+        attempt is priced where it is rejected). Adds to the cell total."""
+        return self._price(self.side, self.usage, self.model_echoed)
+
+    def _price(self, side: Side, usage: Usage | None, echoed: str | None) -> tuple[float | None, str | None]:
+        """Price of one upstream answer on ``side`` at its own model's list price, added to the
+        cell's totals. Sides outside ``priced_sides`` cost $0 (key ``local``, or ``free`` for a
+        mid tier on the user's own hardware); an unknown model makes the cell's cost null."""
+        if side not in self.state.priced_sides:
+            return 0.0, "local" if side == "local" else "free"
+        if usage is None:
             return None, None
-        cost = prices.cost_usd(key, self.usage.prompt, self.usage.completion, self.usage.cached)
+        u = self.cell.usage
+        prices = self.state.prices
+        model = self.state.backends[side].model
+        key = prices.resolve(echoed or "") or prices.resolve(model)
+        if key is None:
+            name = echoed or model
+            if name not in u.unpriced:
+                u.unpriced.append(name)
+            if side == "mid":
+                u.mid_unpriced = True
+            return None, None
+        cost = prices.cost_usd(key, usage.prompt, usage.completion, usage.cached)
         if cost is not None:
-            self.cell.usage.cost_usd += cost
+            u.cost_usd += cost
+            if side == "mid":
+                u.mid_cost_usd += cost
         return cost, key
 
 

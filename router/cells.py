@@ -24,21 +24,27 @@ MAX_RECORDED_ERRORS = 50
 
 @dataclass
 class CellUsage:
-    """Running totals for one cell. ``calls.local``/``calls.cloud`` count upstream requests, so an
-    escalated call counts once in ``total`` and once on each side."""
+    """Running totals for one cell. ``calls.local``/``mid``/``cloud`` count upstream requests, so
+    an escalated call counts once in ``total`` and once on each tier it reached. The ``mid_*``
+    totals stay 0 (and out of :meth:`Cell.to_dict`) when the router has no mid tier."""
 
     total: int = 0
     local: int = 0
+    mid: int = 0
     cloud: int = 0
     errors: int = 0
     escalated: int = 0
     local_prompt: int = 0
     local_completion: int = 0
+    mid_prompt: int = 0
+    mid_completion: int = 0
     cloud_prompt: int = 0
     cloud_completion: int = 0
     cached: int = 0
     estimated: bool = False
-    cost_usd: float = 0.0
+    cost_usd: float = 0.0  # every priced tier (mid and cloud)
+    mid_cost_usd: float = 0.0  # the mid tier's part of cost_usd
+    mid_unpriced: bool = False
     unpriced: list[str] = field(default_factory=list)
     cloud_echoed: list[str] = field(default_factory=list)
     latency_s: float = 0.0
@@ -52,6 +58,9 @@ class CellUsage:
         if side == "local":
             self.local_prompt += usage.prompt
             self.local_completion += usage.completion
+        elif side == "mid":
+            self.mid_prompt += usage.prompt
+            self.mid_completion += usage.completion
         else:
             self.cloud_prompt += usage.prompt
             self.cloud_completion += usage.completion
@@ -78,9 +87,14 @@ class Cell:
     closed: bool = False
     budget_reported: bool = False
 
-    def to_dict(self, local_model: str, cloud_model: str, guards: dict[str, Any]) -> dict[str, Any]:
+    def to_dict(
+        self, local_model: str, cloud_model: str, guards: dict[str, Any], mid_model: str | None = None
+    ) -> dict[str, Any]:
+        """The cell's usage as builtins (docs/router.md). With ``mid_model`` (a router with a mid
+        tier) ``calls``, ``tokens`` and ``models`` gain their ``mid`` entries and ``mid_cost_usd``
+        is added; without it the dict is exactly the two-sided one."""
         u = self.usage
-        return {
+        out: dict[str, Any] = {
             "cell": {"id": self.id, "key": self.key, "strategy": self.strategy_spec, "seed": self.seed},
             "calls": {
                 "total": u.total,
@@ -106,6 +120,23 @@ class Cell:
             "request_bytes": self.request_bytes,
             "guards": dict(guards),
         }
+        if mid_model is not None:
+            out["calls"] = _with_after(out["calls"], "local", {"mid": u.mid})
+            mid_tokens = {"mid_prompt": u.mid_prompt, "mid_completion": u.mid_completion}
+            out["tokens"] = _with_after(out["tokens"], "local_completion", mid_tokens)
+            out["models"] = _with_after(out["models"], "local", {"mid": mid_model})
+            out["mid_cost_usd"] = None if u.mid_unpriced else round(u.mid_cost_usd, 8)
+        return out
+
+
+def _with_after(d: dict[str, Any], key: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with ``extra`` inserted right after ``key`` (keeps the tiers in order in the JSON)."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        out[k] = v
+        if k == key:
+            out.update(extra)
+    return out
 
 
 def make_cell_id(cell_key: str) -> str:

@@ -215,7 +215,7 @@ async def models(request: web.Request) -> web.Response:
         state, _ = _cell(request)
     except ApiError as err:
         return _openai_error(err)
-    ids = ["arena", f"{state.backends['local'].model}!local", f"{state.backends['cloud'].model}!cloud"]
+    ids = ["arena", *(f"{backend.model}!{side}" for side, backend in state.backends.items())]
     if "anthropic-version" in request.headers:
         data: list[JSON] = [
             {"type": "model", "id": i, "display_name": i, "created_at": "2026-01-01T00:00:00Z"} for i in ids
@@ -237,16 +237,17 @@ async def api_tags(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    return _json(
-        {
-            "ok": True,
-            "cells": len(state.cells),
-            "local": state.backends["local"].label,
-            "cloud": state.backends["cloud"].label,
-            "strategies": known_strategies(),
-            "decisions_path": str(state.config.decisions_path) if state.config.decisions_path else None,
-        }
-    )
+    health = {
+        "ok": True,
+        "cells": len(state.cells),
+        "local": state.backends["local"].label,
+        "cloud": state.backends["cloud"].label,
+        "strategies": known_strategies(),
+        "decisions_path": str(state.config.decisions_path) if state.config.decisions_path else None,
+    }
+    if state.has_mid:
+        health["mid"] = state.backends["mid"].label
+    return _json(health)
 
 
 async def not_found(request: web.Request) -> web.Response:

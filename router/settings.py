@@ -28,6 +28,9 @@ class RouterConfig:
     classifier: str | None = None
     #: Backend for embedding-knn (``ollama:nomic-embed-text@...``); None -> embedding-knn routes local.
     embedder: str | None = None
+    #: Optional middle tier between local and cloud (a larger local or a cheap hosted model), used
+    #: by ``turbo``. None -> the router has two sides only, exactly as before.
+    mid: str | None = None
     decisions_path: Path | None = None
     run_id: str = ""
     host: str = "127.0.0.1"

@@ -6,10 +6,12 @@ command line (``--arena-strategies=cascade@threshold=5,cascade@threshold=15``).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-__all__ = ["BackendSpec", "format_spec", "parse_backend_spec", "parse_spec"]
+__all__ = ["BackendSpec", "format_spec", "parse_backend_spec", "parse_spec", "runs_locally"]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -83,3 +85,28 @@ def parse_backend_spec(spec: str) -> BackendSpec:
         params=_parse_params(params_text, spec),
         text=spec.strip(),
     )
+
+
+_LOCAL_SCHEMES = frozenset({"embedded", "ollama"})
+
+
+def runs_locally(spec: str) -> bool:
+    """True when the backend runs on the user's own hardware, so its tokens cost $0: the
+    ``embedded`` and ``ollama`` schemes, or any scheme pointed at a loopback or private address
+    (a vLLM or llama.cpp server on the LAN). ``replay:`` specs are judged by the backend they
+    replay. Hosted APIs (no base URL, or a public one) are priced from the price table."""
+    parsed = parse_backend_spec(spec)
+    if parsed.scheme == "replay":
+        return runs_locally(parsed.model)
+    if parsed.scheme in _LOCAL_SCHEMES:
+        return True
+    if parsed.base_url is None:
+        return False
+    host = urlsplit(parsed.base_url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private

@@ -27,5 +27,12 @@ class RouterState:
     default_cell_id: str | None = None
     #: The local-side request changes in force, reported with every cell's usage.
     guards: dict[str, Any] = field(default_factory=dict)
-    #: Helper backends (classifier/embedder) that are not one of the two sides.
+    #: Helper backends (classifier/embedder) that are not one of the sides.
     extra_backends: list[Backend] = field(default_factory=list)
+    #: Sides whose tokens are priced from the price table; the others cost $0 (the local side,
+    #: and a mid tier that runs on the user's own hardware).
+    priced_sides: frozenset[Side] = frozenset({"cloud"})
+
+    @property
+    def has_mid(self) -> bool:
+        return "mid" in self.backends

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,18 @@ def test_validate_reports_a_task_whose_nop_passes(pytester: pytest.Pytester, mak
         (["--arena-seeds=1,x"], "*--arena-seeds: seed 'x' is not an integer*"),
         (["--arena-sandbox=vm"], "*--arena-sandbox: 'vm' is not one of process, docker*"),
         (["--arena-fail-under=150"], "*--arena-fail-under: '150' must be between 0 and 100*"),
+        (
+            ["--arena-pricing=no-such-prices.toml"],
+            "*--arena-pricing: cannot use 'no-such-prices.toml' as a price table: *No such file*",
+        ),
+        (["--arena-pricing=bench_tasks"], "*--arena-pricing: cannot use 'bench_tasks' as a price table: *"),
+        (
+            ["--arena-local=warp:model"],
+            "*--arena-local: backend spec 'warp:model' has unknown scheme 'warp'*",
+        ),
+        (["--arena-agents=builtin@rounds"], "*--arena-agents*rounds*"),
+        (["--arena-agents=builtin@rounds=many"], "*rounds*an integer from 1 to 20, got 'many'*"),
+        (["--arena-strategies=escalate@k=x"], "*escalate*k='x' must be a number*"),
     ],
 )
 def test_bad_options_are_usage_errors_naming_option_and_choices(
@@ -184,6 +197,25 @@ def test_bad_options_are_usage_errors_naming_option_and_choices(
     result = pytester.runpytest("bench_tasks", *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
+
+
+def test_a_price_table_given_by_option_prices_the_cells_and_is_named_on_rows(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    table = pytester.path / "my-prices.toml"
+    table.write_text('[models."gpt-5.5"]\ninput = 1000.0\ncached_input = 0.0\noutput = 0.0\n')
+    result = pytester.runpytest("bench_tasks", "--arena-agents=oracle", f"--arena-pricing={table}")
+    assert result.ret == pytest.ExitCode.OK
+    [row] = rows_of(pytester)
+    assert row["pricing_sha"] == hashlib.sha256(table.read_bytes()).hexdigest()
+    bad = pytester.path / "bad.toml"
+    bad.write_text('[models."gpt-5.5"]\ninput = "cheap"\n')
+    result = pytester.runpytest("bench_tasks", f"--arena-pricing={bad}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--arena-pricing: cannot use *bad.toml* numeric input, cached_input and output*"]
+    )
 
 
 def test_settings_come_from_ini_and_environment(

@@ -392,7 +392,9 @@ def test_fork_bomb_is_capped_and_every_child_is_killed(tmp_path: Path) -> None:
     assert cgroup["active"]
     assert cgroup["pids_max"] == 24
     assert cgroup["hit"]["pids"] >= 1
-    assert not any(d.name.startswith("hybridarena-") for d in (probe_cgroups().pids or tmp_path).iterdir())
+    assert not any(
+        d.name.startswith(f"hybridarena-{os.getpid()}-") for d in (probe_cgroups().pids or tmp_path).iterdir()
+    )
 
 
 HOG = "import time; b = b'x' * (160 * 1024 * 1024); time.sleep(2)"

@@ -86,3 +86,32 @@ def test_task_sha_changes_with_content_and_ignores_bytecode(tmp_path: Path) -> N
     assert task_sha(folder) == before
     (folder / "tests" / "test_a.py").write_text("def test(): pass\n")
     assert task_sha(folder) != before
+
+
+def test_single_shot_mode_carries_its_artifact(tmp_path: Path) -> None:
+    toml = 'mode = "single-shot"\nartifact = "./bin/primes.py"\ninstruction = "Write bin/primes.py."\n'
+    spec = load_task(write_task(tmp_path, toml))
+    assert (spec.mode, spec.artifact) == ("single-shot", "bin/primes.py")
+    edit = load_task(write_task(tmp_path, 'instruction = "x"\n', name="t2"))
+    assert (edit.mode, edit.artifact) == ("edit", None)
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ('mode = "oneshot"\n', "field 'mode' = 'oneshot': must be one of ['edit', 'single-shot']"),
+        ('mode = "single-shot"\n', "field 'artifact' = None: a single-shot task must name the file"),
+        ('artifact = "p.py"\n', "field 'artifact' = 'p.py': only a single-shot task has one"),
+        ('mode = "single-shot"\nartifact = 3\n', "field 'artifact' = 3: must be a file path relative"),
+        ('mode = "single-shot"\nartifact = "/tmp/p.py"\n', "field 'artifact' = '/tmp/p.py': must be a file"),
+        ('mode = "single-shot"\nartifact = "../p.py"\n', "field 'artifact' = '../p.py': must be a file"),
+        ('mode = "single-shot"\nartifact = "tests/p.py"\n', "'tests/p.py': must be a file path"),
+        ('mode = "single-shot"\nartifact = "other.py"\n', "'other.py': the instruction must name"),
+    ],
+)
+def test_single_shot_errors_name_the_field_and_the_value(tmp_path: Path, toml: str, fragment: str) -> None:
+    folder = write_task(tmp_path, toml + 'instruction = "Write p.py, or tests/p.py, ../p.py, /tmp/p.py."\n')
+    with pytest.raises(TaskError) as excinfo:
+        load_task(folder)
+    assert str(folder / "task.toml") in str(excinfo.value)
+    assert fragment in str(excinfo.value)

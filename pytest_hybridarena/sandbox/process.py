@@ -137,8 +137,8 @@ def probe_bwrap() -> tuple[tuple[str, ...] | None, str]:
     exe = shutil.which("bwrap")
     if exe is None:
         return None, "bwrap: not on PATH (Debian/Ubuntu package: bubblewrap)"
-    prefix = (exe, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev")
-    prefix += ("--tmpfs", "/tmp")
+    prefix: tuple[str, ...] = (exe, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/")
+    prefix += ("--dev", "/dev", "--tmpfs", "/tmp")
     why = _wrapper_failure((*prefix, "--"))
     if why is not None:
         return None, f"bwrap: `{shlex.join(prefix)} -- true` failed: {why}"

@@ -54,7 +54,7 @@ class OpenAIBackend(Backend):
             body["stream_options"] = {**(opts if isinstance(opts, dict) else {}), "include_usage": True}
         else:
             body.pop("stream_options", None)
-        if self.side == "cloud":
+        if self.side != "local":  # a hosted mid tier may be a reasoning model too (gpt-5-mini)
             body = reasoning_model_params(body, self.model)
         return json.dumps(body, separators=(",", ":")).encode()
 

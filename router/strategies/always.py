@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pytest_hybridarena.router.specs import parse_backend_spec
 from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 
@@ -9,7 +10,21 @@ __all__ = ["AlwaysCloud", "AlwaysLocal"]
 
 
 class AlwaysLocal(StrategyBase):
+    """``always-local@model=<backend spec>`` pins the cell's local side to that model: the plugin
+    serves such cells from a router of their own whose local backend is the model (role sweeps,
+    ``--arena-roles``, are made of these). The routing itself is unchanged: every call local."""
+
     name = "always-local"
+    allowed = frozenset({"model"})
+
+    def __init__(self, params: dict[str, str] | None = None) -> None:
+        super().__init__(params)
+        self.model = self.params.get("model")
+        if self.model is not None:
+            try:
+                parse_backend_spec(self.model)
+            except ValueError as exc:
+                raise ValueError(f"strategy {self.name!r}: parameter model={self.model!r}: {exc}") from None
 
     async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
         return Decision("local", "always-local", 1.0)

@@ -20,8 +20,10 @@ class Decision:
     """Where one call goes and why. ``meta`` holds structured numbers (score, threshold, distance...)
     that go into the decision log as fields, not only inside ``reason``.
 
-    ``verify``: answer locally first and let the router re-issue the call to cloud when the local
-    answer is unusable (the escalate strategy); only meaningful with ``choice == "local"``.
+    ``verify``: answer on ``choice`` first, check the answer, and re-issue the call to the tiers
+    in ``escalate_to`` in order while the answer is unusable (the escalate and turbo strategies).
+    Every tier but the last is checked; the last answers as is. Tiers the router does not have
+    (``mid`` without a mid tier) are skipped.
     """
 
     choice: Side
@@ -29,6 +31,7 @@ class Decision:
     confidence: float
     meta: dict[str, Any] = field(default_factory=dict)
     verify: bool = False
+    escalate_to: tuple[Side, ...] = ("cloud",)
 
 
 @dataclass(slots=True)
@@ -36,7 +39,7 @@ class CallOutcome:
     """What the router tells a strategy after a call: the side that answered and any escalation."""
 
     choice: Side
-    escalated: bool = False
+    escalated: bool = False  # the first answer was rejected and the call re-issued to another tier
     unusable_reason: str | None = None
     error: str | None = None
 
@@ -78,6 +81,9 @@ class StrategyBase:
 
     name = ""
     allowed: frozenset[str] = frozenset()
+    #: Optional tiers the strategy cannot work without (``{"mid"}`` for turbo); a router without
+    #: them refuses to open the cell (``registry.check_tiers``).
+    requires_tiers: frozenset[Side] = frozenset()
 
     def __init__(self, params: dict[str, str] | None = None) -> None:
         self.params = dict(params or {})

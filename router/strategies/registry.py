@@ -7,7 +7,7 @@ validated when a cell opens: a typo fails fast with the list of known names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 
 from pytest_hybridarena.router.specs import parse_spec
@@ -20,8 +20,16 @@ from pytest_hybridarena.router.strategies.heuristic import Heuristic
 from pytest_hybridarena.router.strategies.knn import EmbeddingKNN
 from pytest_hybridarena.router.strategies.phase import PhaseAware
 from pytest_hybridarena.router.strategies.rules import Rules
+from pytest_hybridarena.router.strategies.turbo import Turbo
 
-__all__ = ["ENTRY_POINT_GROUP", "StrategyFactory", "known_strategies", "make_strategy", "register_strategy"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "StrategyFactory",
+    "check_tiers",
+    "known_strategies",
+    "make_strategy",
+    "register_strategy",
+]
 
 ENTRY_POINT_GROUP = "pytest_hybridarena.strategies"
 StrategyFactory = Callable[[dict[str, str]], Strategy]
@@ -36,6 +44,7 @@ _BUILTIN: dict[str, StrategyFactory] = {
     "cascade": Cascade,
     "phase-aware": PhaseAware,
     "escalate": Escalate,
+    "turbo": Turbo,
 }
 _REGISTRY: dict[str, StrategyFactory] = dict(_BUILTIN)
 _entry_points_loaded = False
@@ -77,3 +86,16 @@ def make_strategy(spec: str) -> Strategy:
             f"unknown strategy {name!r} in {spec!r}; known strategies: {', '.join(sorted(_REGISTRY))}"
         )
     return factory(params)
+
+
+def check_tiers(spec: str, strategy: Strategy, available: Iterable[str]) -> None:
+    """ValueError when ``strategy`` needs a tier (``requires_tiers``) the router does not have,
+    naming the strategy, the missing tier and how to configure it."""
+    have = set(available)
+    missing = sorted(set(getattr(strategy, "requires_tiers", frozenset())) - have)
+    if missing:
+        raise ValueError(
+            f"strategy {spec!r} needs a {' and a '.join(missing)} tier, but the router has only "
+            f"{', '.join(t for t in ('local', 'mid', 'cloud') if t in have)}; configure one with "
+            f"--arena-mid=<backend spec> (standalone router: --mid; RouterConfig.mid)"
+        )

@@ -33,6 +33,8 @@ def split_force(model: str) -> tuple[str, Side | None]:
         return model[: -len("!local")], "local"
     if model.endswith("!cloud"):
         return model[: -len("!cloud")], "cloud"
+    if model.endswith("!mid"):
+        return model[: -len("!mid")], "mid"
     return model, None
 
 

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Side = Literal["local", "cloud"]
+#: The tier that answers a call. ``mid`` exists only when the router has a middle tier configured.
+Side = Literal["local", "mid", "cloud"]
 JSON = dict[str, Any]
 
 __all__ = ["JSON", "ChatRequest", "Chunk", "Completion", "Side", "Usage", "content_text"]

@@ -3,6 +3,7 @@ plus its parameters. Visible tests and compile checks run as real subprocesses."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
-from pytest_hybridarena.agents.builtin import SYSTEM_PROMPT, BuiltinAgent, Options, parse_options
+from pytest_hybridarena.agents.builtin import (
+    SINGLE_SHOT_PROMPT,
+    SYSTEM_PROMPT,
+    BuiltinAgent,
+    Options,
+    parse_options,
+)
 
 from tests.agents.conftest import FakeOpenAI
 from tests.fakes.script import Reply
@@ -246,3 +253,93 @@ def test_no_endpoint_is_an_error(make_request: MakeRequest) -> None:
 def test_agent_contract() -> None:
     agent = BuiltinAgent()
     assert (agent.name, agent.uses_llm, agent.available()) == ("builtin", True, (True, ""))
+
+
+def test_every_round_leaves_a_snapshot_of_the_changed_files(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue += [Reply(text=WRONG), Reply(text=FIX)]
+    request = make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "3"})
+    result = BuiltinAgent().run(request)
+    assert result.status == "ok"
+    assert result.round_snapshots == (
+        {"calc.py": b"def add(a, b):\n    return a - b\n"},
+        {"calc.py": b"def add(a, b):\n    return a + b\n"},
+    )  # round 2's checks passed: no third round, no third snapshot
+
+
+def test_a_round_that_changes_nothing_repeats_the_previous_snapshot(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue += [Reply(text=WRONG), Reply(text="I cannot fix it.")]
+    result = BuiltinAgent().run(
+        make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "2"})
+    )
+    first, second = result.round_snapshots
+    assert first == second == {"calc.py": b"def add(a, b):\n    return a - b\n"}
+
+
+def test_an_http_error_keeps_the_snapshots_of_the_finished_rounds(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue += [Reply(text=WRONG), Reply(status=500)]
+    result = BuiltinAgent().run(
+        make_request({"calc.py": STUB, "tests/test_calc.py": VISIBLE_TEST}, {"rounds": "2"})
+    )
+    assert result.status == "error"
+    assert len(result.round_snapshots) == 1
+
+
+PROGRAM = "import sys\n\nprint(int(sys.argv[1]) * 2)\n"
+
+
+def single_shot(request: AgentRequest, artifact: str = "bin/double.py") -> AgentRequest:
+    return dataclasses.replace(
+        request, mode="single-shot", artifact=artifact, instruction=f"Write {artifact}: print 2*N."
+    )
+
+
+def test_single_shot_makes_exactly_one_call_and_writes_the_artifact(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    usage = f"{FENCE}bash\npython bin/double.py 4 && python bin/double.py 5 && echo done\n{FENCE}\n"
+    reply = f"Here it is:\n\n{FENCE}python\n{PROGRAM}{FENCE}\n\nRun it:\n\n{usage}"
+    fake_openai.recorder.queue += [Reply(text=reply), Reply(text="a second call must not happen")]
+    request = single_shot(make_request({"README.md": "# double\n"}, {"rounds": "3"}))
+    result = BuiltinAgent().run(request)
+    assert (result.status, result.error) == ("ok", None)
+    (body,) = fake_openai.recorder.requests
+    assert body["messages"][0] == {"role": "system", "content": SINGLE_SHOT_PROMPT}
+    assert "Reply with the complete content of `bin/double.py` in one fenced code block." in last_user(body)
+    assert (request.workspace / "bin" / "double.py").read_text() == PROGRAM
+    assert result.round_snapshots == ({"bin/double.py": PROGRAM.encode()},)
+    transcript = (request.log_dir / "builtin.md").read_text()
+    assert "- written: bin/double.py (3 lines, code block at reply line 4)" in transcript
+    assert "the rounds option does not apply" in transcript
+
+
+def test_single_shot_takes_the_longest_code_block(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
+    reply = f"{FENCE}python\nprint(1)\n{FENCE}\n\nFull program:\n\n{FENCE}python\n{PROGRAM}{FENCE}\n"
+    fake_openai.recorder.queue.append(Reply(text=reply))
+    request = single_shot(make_request({}))
+    assert BuiltinAgent().run(request).status == "ok"
+    assert (request.workspace / "bin" / "double.py").read_text() == PROGRAM
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ("I would use a sieve.", "reply line 1: the reply has no code block"),
+        (f"{FENCE}python\nimport sys\n", "reply line 1: code fence opened here is never closed"),
+    ],
+)
+def test_single_shot_without_a_usable_block_writes_nothing(
+    reply: str, reason: str, make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.recorder.queue.append(Reply(text=reply))
+    request = single_shot(make_request({}))
+    result = BuiltinAgent().run(request)
+    assert result.status == "ok"  # the acceptance suite judges the missing file
+    assert not (request.workspace / "bin").exists()
+    assert result.round_snapshots == ({},)
+    assert f"- NOT written: bin/double.py — {reason}" in (request.log_dir / "builtin.md").read_text()
