@@ -1,12 +1,18 @@
 """Router overhead: the same load straight at a fast fake upstream and through the router.
 
-    python bench/router_overhead.py [--seconds 4] [--strategy always-cloud] [--json out.json]
+    python bench/router_overhead.py [--seconds 4] [--rounds 1] [--loops asyncio[,uvloop]]
+                                    [--strategy always-cloud] [--json out.json]
 
 Three processes, so the measurement does not share one GIL: a fake OpenAI-compatible upstream
 (pre-encoded answers, non-streamed and SSE), the router (``RouterServer``, decision log on, the
 fake as its cloud backend), and this load generator (aiohttp client, concurrency 1 and 8). Every
 scenario runs for ``--seconds`` after a short warm-up; the ratios compare figures from this run.
 Figures: req/s, p50/p99 latency, and for streams the time to the first content chunk (TTFT).
+
+``--loops asyncio,uvloop`` starts one router process per event loop (``ARENA_ROUTER_LOOP``); each
+scenario then drives the upstream directly and every router in turn, ``--rounds`` times with the
+order rotating, so the loops are compared under the same load on the machine. Figures are medians
+over rounds; a ratio is the median of the per-round ratios against direct.
 """
 
 from __future__ import annotations
@@ -100,7 +106,10 @@ def run_upstream(ready: Any, stop: Any) -> None:
     asyncio.run(main())
 
 
-def run_router(upstream_port: int, strategy: str, decisions: str, ready: Any, stop: Any) -> None:
+def run_router(upstream_port: int, strategy: str, decisions: str, loop: str, ready: Any, stop: Any) -> None:
+    import os
+
+    os.environ["ARENA_ROUTER_LOOP"] = loop
     from pytest_hybridarena.router.server import RouterConfig, RouterServer
 
     cfg = RouterConfig(
@@ -185,75 +194,107 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--loops", default="asyncio", help="router event loops, comma-separated")
     parser.add_argument("--strategy", default="always-cloud")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
+    loops = args.loops.split(",")
 
     ctx = mp.get_context("spawn")
     stop = ctx.Event()
     ready: Any = ctx.Queue()
+    runs: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         up = ctx.Process(target=run_upstream, args=(ready, stop), daemon=True)
         up.start()
         port = ready.get(timeout=30)
-        rt = ctx.Process(
-            target=run_router,
-            args=(port, args.strategy, str(Path(tmp) / "d.jsonl"), ready, stop),
-            daemon=True,
-        )
-        rt.start()
-        cell_url = ready.get(timeout=60)
-        direct_url = f"http://127.0.0.1:{port}/v1"
-        results: dict[str, dict[str, Any]] = {}
+        urls = {"direct": f"http://127.0.0.1:{port}/v1"}
+        routers = []
+        for loop in loops:
+            rt = ctx.Process(
+                target=run_router,
+                args=(port, args.strategy, str(Path(tmp) / f"d-{loop}.jsonl"), loop, ready, stop),
+                daemon=True,
+            )
+            rt.start()
+            routers.append(rt)
+            urls[_router_name(loop, loops)] = ready.get(timeout=60)
         try:
             for stream in (False, True):
                 for conc in (1, 8):
-                    for target, url in (("direct", direct_url), ("router", cell_url)):
-                        name = f"{'stream' if stream else 'json'}-c{conc}-{target}"
-                        results[name] = asyncio.run(_drive(url, conc, args.seconds, stream))
-                        r = results[name]
-                        print(
-                            f"{name:22s} {r['rps']:8.0f} req/s  "
-                            f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms",
-                            flush=True,
-                        )
+                    mode = "stream" if stream else "json"
+                    for rnd in range(args.rounds):
+                        targets = list(urls)
+                        targets = targets[rnd % len(targets) :] + targets[: rnd % len(targets)]
+                        for target in targets:
+                            name = f"{mode}-c{conc}-{target}"
+                            r = asyncio.run(_drive(urls[target], conc, args.seconds, stream))
+                            runs.setdefault(name, []).append(r)
+                            print(
+                                f"{name:30s} round {rnd + 1}: {r['rps']:8.0f} req/s  "
+                                f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms",
+                                flush=True,
+                            )
         finally:
             stop.set()
-            rt.join(30)
+            for rt in routers:
+                rt.join(30)
             up.join(30)
 
     print()
     print(
-        f"host: {platform.platform()}, {mp.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, strategy {args.strategy}"
+        f"host: {platform.platform()}, {mp.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"strategy {args.strategy}, {args.rounds} round(s) of {args.seconds:g} s, medians"
     )
     print(
-        "| mode | conc | direct req/s | router req/s | ratio | direct p50 ms | router p50 ms | added p50 ms "
-        "| router p99 ms | added TTFT p50 ms | overhead header p50 ms |"
+        "| mode | conc | router | direct req/s | router req/s | ratio | direct p50 ms | router p50 ms "
+        "| added p50 ms | router p99 ms | added TTFT p50 ms | overhead header p50 ms |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     summary = {}
+    med = statistics.median
     for stream in (False, True):
         for conc in (1, 8):
             mode = "stream" if stream else "json"
-            d, r = results[f"{mode}-c{conc}-direct"], results[f"{mode}-c{conc}-router"]
-            ratio = r["rps"] / d["rps"]
-            added = r["p50_ms"] - d["p50_ms"]
-            ttft = (r["ttft_p50_ms"] - d["ttft_p50_ms"]) if stream else None
-            summary[f"{mode}-c{conc}"] = {"ratio": ratio, "added_p50_ms": added, "added_ttft_ms": ttft}
-            print(
-                f"| {mode} | {conc} | {d['rps']:.0f} | {r['rps']:.0f} | {ratio:.0%} | {d['p50_ms']:.2f} | "
-                f"{r['p50_ms']:.2f} | {added:.2f} | {r['p99_ms']:.2f} | "
-                f"{'' if ttft is None else f'{ttft:.2f}'} | "
-                f"{r['router_overhead_header_p50_ms'] or float('nan'):.3f} |"
-            )
+            ds = runs[f"{mode}-c{conc}-direct"]
+            for target in list(urls)[1:]:
+                rs = runs[f"{mode}-c{conc}-{target}"]
+                ratio = med(r["rps"] / d["rps"] for r, d in zip(rs, ds, strict=True))
+                d_p50, r_p50 = med(d["p50_ms"] for d in ds), med(r["p50_ms"] for r in rs)
+                ttft = (
+                    (med(r["ttft_p50_ms"] for r in rs) - med(d["ttft_p50_ms"] for d in ds))
+                    if stream
+                    else None
+                )
+                header = [
+                    r["router_overhead_header_p50_ms"] for r in rs if r["router_overhead_header_p50_ms"]
+                ]
+                summary[f"{mode}-c{conc}-{target}"] = {
+                    "ratio": ratio,
+                    "router_rps": med(r["rps"] for r in rs),
+                    "added_p50_ms": r_p50 - d_p50,
+                    "added_ttft_ms": ttft,
+                }
+                print(
+                    f"| {mode} | {conc} | {target} | {med(d['rps'] for d in ds):.0f} | "
+                    f"{med(r['rps'] for r in rs):.0f} | {ratio:.0%} | {d_p50:.2f} | {r_p50:.2f} | "
+                    f"{r_p50 - d_p50:.2f} | {med(r['p99_ms'] for r in rs):.2f} | "
+                    f"{'' if ttft is None else f'{ttft:.2f}'} | "
+                    f"{med(header) if header else float('nan'):.3f} |"
+                )
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "summary": summary}, indent=2))
-    errors = sum(r["errors"] for r in results.values())
+        args.json.write_text(json.dumps({"runs": runs, "summary": summary}, indent=2))
+    errors = sum(r["errors"] for rs in runs.values() for r in rs)
     if errors:
         print(f"{errors} requests failed", file=sys.stderr)
         return 1
     return 0
+
+
+def _router_name(loop: str, loops: list[str]) -> str:
+    """``router`` when one loop is measured (the historical name), else ``router-<loop>``."""
+    return "router" if len(loops) == 1 else f"router-{loop}"
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 ``<name>`` is a model from :data:`pytest_hybridarena.router.models.MODELS` (``qwen2.5-coder-0.5b``,
 ``qwen2.5-coder-1.5b``, ``smollm2-135m``) or a path to any ``.gguf`` file. ``threads`` defaults to
-``os.cpu_count()``, ``ctx`` (context window in tokens) to 8192 (0: the model's trained maximum).
+``os.cpu_count()`` divided among xdist workers (:func:`default_threads`), ``ctx`` (context
+window in tokens) to 8192 (0: the model's trained maximum).
 
 What the caller must know:
 
@@ -28,11 +29,16 @@ What the caller must know:
   that does not fit the context window -> ``UpstreamError("http", status=400)`` (what a server
   says, so an escalating strategy can move the call to the cloud); anything llama.cpp raises
   while generating -> ``UpstreamError("protocol")``.
+* Tracing (off by default): with ``ARENA_EMBEDDED_TRACE=<dir>`` set, every process appends one JSON
+  line per model load and per generation (wall-clock start and end, model, tokens) to
+  ``<dir>/embedded-<pid>.jsonl``; ``bench/embedded_overlap.py`` reads them. A write that fails is
+  ignored: tracing never fails a call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import queue
 import threading
@@ -52,11 +58,47 @@ from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Comp
 if TYPE_CHECKING:
     from llama_cpp import Llama
 
-__all__ = ["DEFAULT_CTX", "DEFAULT_TEMPERATURE", "EmbeddedBackend", "LoadedModel", "load_model"]
+__all__ = [
+    "DEFAULT_CTX",
+    "DEFAULT_TEMPERATURE",
+    "TRACE_ENV",
+    "EmbeddedBackend",
+    "LoadedModel",
+    "load_model",
+    "write_trace",
+]
 
 DEFAULT_CTX = 8192
 DEFAULT_TEMPERATURE = 0.2
 _PARAMS = ("ctx", "threads")
+TRACE_ENV = "ARENA_EMBEDDED_TRACE"
+
+
+def write_trace(kind: str, model: str, threads: int, start: float, end: float, **fields: Any) -> None:
+    """Append one trace line when ``$ARENA_EMBEDDED_TRACE`` names a folder; else do nothing.
+
+    ``start``/``end`` are ``time.time()`` seconds, so lines from several processes (xdist workers)
+    share one clock. One small append per generation: microseconds against seconds of llama.cpp.
+    """
+    folder = os.environ.get(TRACE_ENV)
+    if not folder:
+        return
+    record = {
+        "kind": kind,
+        "model": model,
+        "threads": threads,
+        "start": round(start, 6),
+        "end": round(end, 6),
+        "pid": os.getpid(),
+        "worker": os.environ.get("PYTEST_XDIST_WORKER"),
+        **fields,
+    }
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, f"embedded-{os.getpid()}.jsonl"), "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, separators=(",", ":")) + "\n")
+    except OSError:
+        pass  # a trace is a measurement aid: never fail a call over it
 
 
 @dataclass(frozen=True)
@@ -95,12 +137,41 @@ class LoadedModel:
         self._jobs.put(job)
 
     def _work(self) -> None:
+        name = Path(self.key.path).stem
         while True:
-            self._jobs.get().run(self.llm)
+            job = self._jobs.get()
+            start = time.time()
+            completion = job.run(self.llm)
+            if completion is not None:  # aborted generations held the model too: traced as well
+                write_trace(
+                    "generate",
+                    name,
+                    self.key.threads,
+                    start,
+                    time.time(),
+                    prompt_tokens=len(job.prompt),
+                    completion_tokens=completion if completion >= 0 else None,
+                    finished=completion >= 0,
+                )
 
 
 _MODELS: dict[ModelKey, LoadedModel] = {}
 _MODELS_LOCK = threading.Lock()
+
+
+def default_threads() -> int:
+    """CPU threads per loaded model: the cores shared among the processes of an xdist run.
+
+    Every xdist worker loads its own copy; with ``os.cpu_count()`` threads each, ``-n 2`` on 2 cores
+    ran four llama.cpp threads on two cores, and generations took 4–10× longer (docs/performance.md).
+    ``PYTEST_XDIST_WORKER_COUNT`` is set in every worker; outside xdist it is absent (one process).
+    """
+    cores = os.cpu_count() or 1
+    try:
+        workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    except ValueError:
+        workers = 1
+    return max(1, cores // workers)
 
 
 def load_model(model: str, ctx: int = DEFAULT_CTX, threads: int | None = None) -> LoadedModel:
@@ -119,10 +190,11 @@ def load_model(model: str, ctx: int = DEFAULT_CTX, threads: int | None = None) -
         path = resolve_model(model)
     except ModelError as exc:
         raise UpstreamError("config", f"embedded:{model}: {exc.message}") from exc
-    key = ModelKey(str(path), ctx, threads or os.cpu_count() or 1)
+    key = ModelKey(str(path), ctx, threads or default_threads())
     with _MODELS_LOCK:
         loaded = _MODELS.get(key)
         if loaded is None:
+            started = time.time()
             try:
                 llm = llama_cpp.Llama(
                     model_path=key.path,
@@ -137,6 +209,7 @@ def load_model(model: str, ctx: int = DEFAULT_CTX, threads: int | None = None) -
                     "config", f"embedded:{model}: llama.cpp cannot load {path}: {exc}"
                 ) from exc
             loaded = _MODELS[key] = LoadedModel(key, llm)
+            write_trace("load", path.stem, key.threads, started, time.time())
         return loaded
 
 
@@ -170,26 +243,29 @@ class _Job:
     def _should_stop(self) -> bool:
         return self.cancelled.is_set() or time.monotonic() > self.deadline
 
-    def run(self, llm: Llama) -> None:
+    def run(self, llm: Llama) -> int | None:
+        """Generate and report; returns the completion tokens of a finished generation (for the
+        trace), -1 when it ended without one (error, timeout, cancel), None when it never started."""
         if self.cancelled.is_set():
-            return
+            return None
         try:
             result = generate(
                 llm, self.prompt, self.sampling, self._post if self.streaming else None, self._should_stop
             )
         except UpstreamError as err:
             self._post(err)
-            return
+            return -1
         except Exception as exc:  # whatever llama.cpp raises must reach the caller, not kill the thread
             self._post(
                 UpstreamError("protocol", f"{self.label}: llama.cpp failed: {type(exc).__name__}: {exc}")
             )
-            return
+            return -1
         if result is None:
             if not self.cancelled.is_set():
                 self._post(UpstreamError("timeout", f"{self.label}: generation passed the request timeout"))
-            return
+            return -1
         self._post(result)
+        return result.completion_tokens
 
 
 class EmbeddedBackend(Backend):
@@ -212,7 +288,7 @@ class EmbeddedBackend(Backend):
             raise ValueError(
                 f"backend spec {spec.text!r}: ctx={self.ctx} must be 0 (the model's maximum) or >= 256"
             )
-        self.threads = _int_param(spec, "threads", os.cpu_count() or 1, 1)
+        self.threads = _int_param(spec, "threads", default_threads(), 1)
         self._loaded: LoadedModel | None = None
         self._jobs: set[_Job] = set()
 

@@ -396,3 +396,19 @@ async def test_router_serves_a_streamed_call_from_the_embedded_model(tmp_path: P
     assert record["backend"] == "embedded:smollm2-135m"
     assert record["completion_tokens"] == events[-1]["usage"]["completion_tokens"]
     assert record["tokens_estimated"] is False
+
+
+@pytest.mark.parametrize(
+    ("cores", "workers", "expected"), [(2, None, 2), (2, "2", 1), (8, "3", 2), (2, "4", 1), (4, "x", 4)]
+)
+def test_default_threads_share_the_cores_among_xdist_workers(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: str | None, expected: int
+) -> None:
+    from pytest_hybridarena.router.backends import embedded
+
+    monkeypatch.setattr(embedded.os, "cpu_count", lambda: cores)
+    if workers is None:
+        monkeypatch.delenv("PYTEST_XDIST_WORKER_COUNT", raising=False)
+    else:
+        monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", workers)
+    assert embedded.default_threads() == expected
