@@ -365,6 +365,28 @@ def test_code_cannot_write_outside_its_directory(tmp_path: Path) -> None:
         shutil.rmtree(host_dir, ignore_errors=True)
 
 
+def test_files_under_the_hosts_tmp_stay_readable_and_tmpdir_is_private(tmp_path: Path) -> None:
+    """A checkout or venv may live under /tmp (CI clones there): confinement must not hide it. Each
+    run gets a private, writable TMPDIR that is gone afterwards."""
+    tool = tmp_path / "tool" / "hello.py"
+    tool.parent.mkdir()
+    tool.write_text(
+        "import os, tempfile\n"
+        "d = tempfile.mkdtemp()\n"
+        "open(os.path.join(d, 'x'), 'w').write('ok')\n"
+        "print('hello', d)\n"
+    )
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    result = ProcessSandbox().run([sys.executable, str(tool)], cwd=run_dir, timeout_s=30)
+    assert result.exit_code == 0, result.stderr
+    word, private = result.stdout.split()
+    assert word == "hello"
+    assert Path(private).name.startswith("tmp")
+    assert "hybridarena-run-" in private
+    assert not Path(private).exists(), "the run's TMPDIR is removed after the run"
+
+
 FORK_BOMB = """
 import os, time
 children = 0

@@ -123,33 +123,36 @@ def _wrapper_failure(prefix: Sequence[str]) -> str | None:
 
 
 #: What the command sees of the filesystem under bwrap (the run's own directory is bound on top).
-BWRAP_FILESYSTEM = "host read-only; writable: the run's directory only; private /tmp (tmpfs) and /dev"
+BWRAP_FILESYSTEM = "host read-only; writable: the run's directory and its private TMPDIR only; minimal /dev"
 
 
 @functools.cache
 def probe_bwrap() -> tuple[tuple[str, ...] | None, str]:
     """``(argv prefix, description)`` when bwrap can confine the command here, else ``(None, reason)``.
 
-    The prefix unshares the network and mounts the host read-only with a private /tmp and a minimal
-    /dev; :func:`_wrap` adds the writable run directory. Probed once per process (cached); the
-    sandboxed child keeps the caller's uid.
+    The prefix unshares the network and mounts the host read-only (``/tmp`` included: a project or
+    venv may live there) with a minimal /dev; :func:`_wrap` adds the writable run directory and the
+    run's private ``TMPDIR``. Probed once per process (cached); the sandboxed child keeps the
+    caller's uid.
     """
     exe = shutil.which("bwrap")
     if exe is None:
         return None, "bwrap: not on PATH (Debian/Ubuntu package: bubblewrap)"
     prefix: tuple[str, ...] = (exe, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/")
-    prefix += ("--dev", "/dev", "--tmpfs", "/tmp")
+    prefix += ("--dev", "/dev")
     why = _wrapper_failure((*prefix, "--"))
     if why is not None:
         return None, f"bwrap: `{shlex.join(prefix)} -- true` failed: {why}"
     return prefix, "bwrap --unshare-net: new network namespace with only loopback; caller's uid"
 
 
-def _wrap(method: str, prefix: Sequence[str], cwd: Path) -> list[str]:
-    """The wrapper's argv for one run in ``cwd`` (bwrap: the run directory is bound writable)."""
+def _wrap(method: str, prefix: Sequence[str], cwd: Path, writable: Sequence[Path] = ()) -> list[str]:
+    """The wrapper's argv for one run in ``cwd`` (bwrap: the run directory and ``writable`` are
+    bound writable over the read-only host)."""
     if method != "bwrap":
         return list(prefix)
-    return [*prefix, "--bind", str(cwd), str(cwd), "--chdir", str(cwd), "--"]
+    binds = [arg for path in (cwd, *writable) for arg in ("--bind", str(path), str(path))]
+    return [*prefix, *binds, "--chdir", str(cwd), "--"]
 
 
 @functools.cache
@@ -377,6 +380,10 @@ class ProcessSandbox:
             cgroup_note = support.detail
         except OSError as exc:
             group, cgroup_note = None, f"could not create the run's cgroup: {exc}"
+        # A private temporary folder per run (pytest's tmp_path goes there): writable under bwrap,
+        # where the host's /tmp is read-only, and removed afterwards either way.
+        run_tmp = Path(tempfile.mkdtemp(prefix="hybridarena-run-"))
+        child_env.update(TMPDIR=str(run_tmp), TEMP=str(run_tmp), TMP=str(run_tmp))
         try:
             return self._run(
                 argv,
@@ -389,11 +396,13 @@ class ProcessSandbox:
                 group,
                 cgroup_note,
                 (method, prefix, detail),
+                run_tmp,
             )
         finally:
             if group is not None:
                 group.kill_all()
                 group.remove()
+            shutil.rmtree(run_tmp, ignore_errors=True)
 
     def _run(
         self,
@@ -407,13 +416,14 @@ class ProcessSandbox:
         group: RunCgroup | None,
         cgroup_note: str,
         network: tuple[str, Sequence[str], str],
+        run_tmp: Path,
     ) -> SandboxResult:
         method, prefix, detail = network
         report_r, report_w = os.pipe()
         spec = ",".join(f"{name}={value}" for name, value in requested.items())
         groups = ",".join(group.procs_files) if group is not None else ""
         launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER_CODE, str(report_w), spec, groups, "--"]
-        full_argv = [*launcher, *_wrap(method, prefix, cwd), *argv]
+        full_argv = [*launcher, *_wrap(method, prefix, cwd, (run_tmp,)), *argv]
         try:
             with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
                 started = time.perf_counter()
