@@ -72,13 +72,6 @@ def restore_round(pristine: Path, snapshot: RoundSnapshot, dest: Path) -> None:
         target.write_bytes(data)
 
 
-def _outcome(score: ScoreResult) -> str:
-    """The row outcome this score would have given (as ``runner._score`` decides it)."""
-    if score.problem is not None:
-        return "timeout" if score.problem_kind == "score-timeout" else "error"
-    return "pass" if score.all_passed else "fail"
-
-
 def score_rounds(
     spec: TaskSpec,
     snapshots: Sequence[RoundSnapshot],
@@ -111,7 +104,7 @@ def score_rounds(
                 logs = log_dir / f"round-{k}"
                 logs.mkdir(parents=True, exist_ok=True)
             try:
-                outcome = _outcome(score(spec, folder / "workspace", folder, sandbox, log_dir=logs))
+                outcome = score(spec, folder / "workspace", folder, sandbox, log_dir=logs).outcome
             except SandboxUnavailable:
                 outcome = "error"
             known.append((snap, outcome))

@@ -167,14 +167,8 @@ def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tup
         sandbox=dict(score.isolation),
         wall_s={**row.wall_s, "score": round(score.duration_s, 3)},
     )
-    if score.problem is not None:
-        outcome = "timeout" if score.problem_kind == "score-timeout" else "error"
-        return row.replace(
-            outcome=outcome, error={"kind": score.problem_kind, "message": score.problem}
-        ), score
-    if score.all_passed:
-        return row.replace(outcome="pass", error=None), score
-    return row.replace(outcome="fail", error=None), score
+    error = None if score.problem is None else {"kind": score.problem_kind, "message": score.problem}
+    return row.replace(outcome=score.outcome, error=error), score
 
 
 def _review(

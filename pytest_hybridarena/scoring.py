@@ -51,6 +51,13 @@ class ScoreResult:
             self.problem is None and self.tests["total"] > 0 and self.tests["passed"] == self.tests["total"]
         )
 
+    @property
+    def outcome(self) -> str:
+        """The row outcome this score gives: pass, fail, error, or timeout (``score-timeout``)."""
+        if self.problem is not None:
+            return "timeout" if self.problem_kind == "score-timeout" else "error"
+        return "pass" if self.all_passed else "fail"
+
 
 def copy_workspace(src: Path, dest: Path) -> None:
     """Copy a task's ``workspace/`` (only it: never ``tests/`` or ``solution/``) for one agent run."""
