@@ -32,7 +32,13 @@ from pytest_hybridarena.agents.base import (
     read_files,
     snapshot_changes,
 )
-from pytest_hybridarena.agents.builtin_context import build_context, named_files, render_files, scan_workspace
+from pytest_hybridarena.agents.builtin_context import (
+    build_context,
+    language_of,
+    named_files,
+    render_files,
+    scan_workspace,
+)
 from pytest_hybridarena.agents.builtin_edits import (
     Outcome,
     Problem,
@@ -44,47 +50,85 @@ from pytest_hybridarena.agents.builtin_edits import (
 )
 from pytest_hybridarena.agents.cli_run import kill_group
 
-__all__ = ["SINGLE_SHOT_PROMPT", "SYSTEM_PROMPT", "VERSION", "BuiltinAgent", "Options", "parse_options"]
+__all__ = [
+    "SINGLE_SHOT_PROMPT",
+    "VERSION",
+    "BuiltinAgent",
+    "Options",
+    "answer_cue",
+    "parse_options",
+    "system_prompt",
+]
 
-VERSION = "builtin-1"
+VERSION = "builtin-2"
 CHECK_TAIL_CHARS = 3000  # the end of a check's output is where pytest puts the failure summary
 _IMPORT_SCRIPT = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
 
-SYSTEM_PROMPT = """\
-You are a careful software engineer. You change the files of a small project (the workspace) by \
-writing edit blocks in your reply; they are applied for you. You cannot run commands.
 
-Use one of these two kinds of edit block for every change.
+def system_prompt(example: str, search_replace: bool, partial: bool) -> str:
+    """The system prompt of an edit task. ``example`` is a real Python file of the workspace (or
+    ``main.py`` when it has none): the examples name it, because small models copy an example's
+    path, and a placeholder such as ``path/to/file.py`` or ``<the new content>`` was copied into 10
+    of the 0.5B and 1.5B models' lost function tasks. The examples hold real code for a function
+    the task does not ask for, never template text. The SEARCH/REPLACE format is explained only
+    when the workspace has several files or one shown in part (``search_replace``)."""
+    text = f"""\
+You are an expert programmer working on a small project. You change its files by writing code \
+blocks in your reply; they are applied to the files for you. You cannot run commands.
 
-1. Whole file: the file's path alone on a line, then a fenced code block with the COMPLETE new \
-content of the file. Use it to create a file or to rewrite a short one.
+To change a file, write its path on a line of its own, then a fenced code block with the new code. \
+For a Python file the block can be the complete new file, or only the functions and classes you \
+change or add: each one replaces the definition with the same name, and the rest of the file stays \
+as it is. Include the imports your code needs.
 
-path/to/file.py
+For example, this block replaces the function `double` in {example}:
+
+{example}
 ```python
-<the complete new content of the file>
+def double(x):
+    return 2 * x
 ```
+"""
+    if search_replace:
+        text += f"""
+To change a few lines of a file, you can also use a SEARCH/REPLACE block: the path on its own line, \
+then a fenced block with `<<<<<<< SEARCH`, the exact current lines, `=======`, the new lines, and \
+`>>>>>>> REPLACE`. For example:
 
-2. SEARCH/REPLACE block: the file's path alone on a line, then a fenced code block like this:
-
-path/to/file.py
+{example}
 ```python
 <<<<<<< SEARCH
-<lines copied exactly from the current file>
+    return 2 * x
 =======
-<the lines that replace them>
+    return x + x
 >>>>>>> REPLACE
 ```
-
-Rules:
-- Paths are relative to the workspace root, exactly as listed.
-- SEARCH text must match the current file exactly, indentation included; keep it short but unique. \
-Use several blocks for several changes.
-- Never abbreviate a whole-file block ("# ... existing code ..."): whatever you leave out is deleted.
-- Files shown truncated ("first N of M lines") may only be changed with SEARCH/REPLACE blocks.
-- If a file itself contains ``` lines, fence it with ```` instead.
-- Do not change the tests unless the task asks for it.
-- Say in one or two sentences what you will change, then give the edit blocks.
 """
+    text += """
+Rules:
+- Write paths exactly as the project lists them. For a new file, give its path and its complete content.
+- Code blocks hold file content only: no usage examples, no tests, no sample output.
+- Never abbreviate ("# ... existing code ..."): write out every line of the code you change.
+"""
+    if partial:
+        text += (
+            '- A file shown only in part ("first N of M lines") must not be rewritten whole: change it with '
+            "SEARCH/REPLACE blocks or blocks of complete functions.\n"
+        )
+    text += """\
+- Do not change the tests unless the task asks for it.
+- Say in one sentence what you will change, then give the code blocks.
+"""
+    return text
+
+
+def answer_cue(default: str | None) -> str:
+    """The prompt's last line: how to answer, naming the file when the task has one."""
+    if default is not None:
+        lang = language_of(default)
+        return f"Reply with {default} on a line of its own, then a ```{lang} code block with the new code."
+    return "Reply with code blocks as described above, each after the path of its file on a line of its own."
+
 
 SINGLE_SHOT_PROMPT = """\
 You are a careful software engineer. You write one file, complete, in a single reply. It is saved \
@@ -107,7 +151,8 @@ class Options:
 
     rounds: int = 1
     temperature: float = 0.2
-    max_tokens: int = 2048
+    #: None: sized to the task (:func:`auto_max_tokens`).
+    max_tokens: int | None = None
     context_chars: int = 24_000
 
 
@@ -117,6 +162,14 @@ _RULES: dict[str, tuple[type[int] | type[float], float, float, str]] = {
     "max_tokens": (int, 1, 1_000_000, "a positive integer"),
     "context_chars": (int, 1000, 10_000_000, "an integer >= 1000"),
 }
+
+
+def auto_max_tokens(shown_chars: int) -> int:
+    """The reply budget when ``max_tokens`` is not set: room to rewrite what the model was shown
+    (about 3.5 characters a token) and to explain it, between 768 and 2048 tokens. A fixed 2048 let
+    three 0.5B replies to short function tasks run away to the cap (157 s each) where no direct
+    answer of that model exceeded 376 tokens."""
+    return max(768, min(2048, shown_chars * 2 // 7 + 256))
 
 
 def parse_options(params: dict[str, str]) -> Options:
@@ -171,6 +224,7 @@ def complete(
     options: Options,
     seed: int,
     timeout_s: float,
+    max_tokens: int,
 ) -> Completion:
     """One ``POST {base}/chat/completions``. Raises httpx errors, or CompletionError with the status
     and the start of the body."""
@@ -180,7 +234,7 @@ def complete(
         "messages": messages,
         "temperature": options.temperature,
         "seed": seed,
-        "max_tokens": options.max_tokens,
+        "max_tokens": max_tokens,
         "stream": False,
     }
     headers = {"Authorization": f"Bearer {endpoint.api_key}"}
@@ -341,17 +395,23 @@ class BuiltinAgent:
         named = named_files(request.instruction, texts)
         default = texts[0] if len(texts) == 1 else named[0] if len(named) == 1 else None
         partial = set(context.summarized) | set(context.omitted)
+        pythons = [p for p in [default, *named, *texts] if p is not None and p.endswith(".py")]
+        system = system_prompt(
+            pythons[0] if pythons else "main.py", len(texts) > 1 or bool(partial), bool(partial)
+        )
+        max_tokens = options.max_tokens or auto_max_tokens(len(context.text))
         log.add(
             f"- version: {VERSION}\n- endpoint: {endpoint.openai_base_url} (model {endpoint.model})\n"
-            f"- options: {options}\n- budget: {request.timeout_s:g} s, seed {request.seed}\n"
+            f"- options: {options}, max_tokens sent {max_tokens}\n"
+            f"- budget: {request.timeout_s:g} s, seed {request.seed}\n"
             f"- context: {len(context.whole)} files whole, summarized {list(context.summarized)}, "
-            f"omitted {list(context.omitted)}"
+            f"omitted {list(context.omitted)}; default file {default}"
         )
         # The task comes last: small local models tend to continue (echo) whatever ends the prompt,
         # and with the workspace last, Qwen2.5-Coder-1.5B repeated the files instead of editing them.
-        user = f"# Workspace\n\n{context.text}\n\n# Task\n\n{request.instruction.strip()}\n"
-        messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
-        log.block("## Round 1\n\n### system", SYSTEM_PROMPT)
+        user = f"{context.text}\n\nTask:\n{request.instruction.strip()}\n\n{answer_cue(default)}\n"
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        log.block("## Round 1\n\n### system", system)
         log.block("### user", user)
         changed: list[str] = []
         with httpx.Client(trust_env=False) as client:  # the router is on loopback: never via a proxy
@@ -360,7 +420,9 @@ class BuiltinAgent:
                     return end("timeout", f"budget of {request.timeout_s:g}s used up before round {round_no}")
                 started = self.clock()
                 try:
-                    reply = complete(client, endpoint, messages, options, request.seed, deadline - started)
+                    reply = complete(
+                        client, endpoint, messages, options, request.seed, deadline - started, max_tokens
+                    )
                 except httpx.TimeoutException as exc:
                     return end("timeout", f"no answer within the remaining budget ({type(exc).__name__})")
                 except (httpx.HTTPError, CompletionError) as exc:
@@ -374,8 +436,10 @@ class BuiltinAgent:
                 parsed = parse_edits(reply.text, known, default)
                 outcomes = apply_edits(workspace, parsed.edits, partial)
                 problems = "\n".join(f"- reply line {p.line}: {p.reason}" for p in parsed.problems)
+                notes = "\n".join(f"- note: {n}" for n in parsed.notes)
                 log.add(
-                    "### edits\n\n" + ("\n".join(filter(None, [_describe(outcomes), problems])) or "(none)")
+                    "### edits\n\n"
+                    + ("\n".join(filter(None, [_describe(outcomes), problems, notes])) or "(none)")
                 )
                 changed += [o.edit.path for o in outcomes if o.applied and o.edit.path not in changed]
                 snapshots.append(snapshot_changes(workspace, before))
@@ -409,13 +473,15 @@ class BuiltinAgent:
         A reply without a usable block writes nothing and is still ``ok``: the suite judges it."""
         workspace, artifact = request.workspace, str(request.artifact)
         context = build_context(workspace, request.instruction, options.context_chars)
+        max_tokens = options.max_tokens or 2048  # a whole program, not an edit
         log.add(
             f"- version: {VERSION}\n- endpoint: {endpoint.openai_base_url} (model {endpoint.model})\n"
             f"- mode: single-shot, artifact {artifact} (one call; the rounds option does not apply)\n"
-            f"- options: {options}\n- budget: {request.timeout_s:g} s, seed {request.seed}"
+            f"- options: {options}, max_tokens sent {max_tokens}\n"
+            f"- budget: {request.timeout_s:g} s, seed {request.seed}"
         )
         user = (
-            f"# Workspace\n\n{context.text}\n\n# Task\n\n{request.instruction.strip()}\n\n"
+            f"{context.text}\n\nTask:\n{request.instruction.strip()}\n\n"
             f"Reply with the complete content of `{artifact}` in one fenced code block.\n"
         )
         messages = [{"role": "system", "content": SINGLE_SHOT_PROMPT}, {"role": "user", "content": user}]
@@ -424,7 +490,8 @@ class BuiltinAgent:
         started = self.clock()
         try:
             with httpx.Client(trust_env=False) as client:  # the router is on loopback: never via a proxy
-                reply = complete(client, endpoint, messages, options, request.seed, deadline - started)
+                budget = deadline - started
+                reply = complete(client, endpoint, messages, options, request.seed, budget, max_tokens)
         except httpx.TimeoutException as exc:
             return "timeout", f"no answer within the remaining budget ({type(exc).__name__})"
         except (httpx.HTTPError, CompletionError) as exc:

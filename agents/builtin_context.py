@@ -4,8 +4,11 @@ a character budget.
 Selection is deterministic: files the instruction names come first, then the rest smallest first;
 each is shown whole while it fits, and what does not fit is summarized by its first lines (the
 largest files, in practice). Binary files, symlinks and tool caches are listed but never shown.
-The blocks are printed in path order in the same "path line + fence" shape the model is asked to
-answer in, so a small model sees the format before it has to produce it.
+
+Files are shown between ``[file: <path>]`` and ``[end of file: <path>]`` lines, deliberately *not*
+in the "path line + fenced block" shape the model must answer in: shown in that shape, small models
+copied the whole listing into their answer (Qwen2.5-Coder-0.5B echoed the file list, the path line
+and the fence inside its code block in 5 of 40 lost function tasks).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ __all__ = [
     "WorkspaceContext",
     "WorkspaceFile",
     "build_context",
+    "fence_for",
+    "language_of",
     "named_files",
     "render_file",
     "render_files",
@@ -127,28 +132,32 @@ def named_files(instruction: str, paths: Iterable[str]) -> list[str]:
     )
 
 
-def _fence_for(text: str) -> str:
+def fence_for(text: str) -> str:
+    """A backtick fence longer than any fence line inside ``text`` (at least three)."""
     longest = max((len(m) for m in re.findall(r"^\s*(`{3,})", text, re.M)), default=0)
     return "`" * max(3, longest + 1)
 
 
+def language_of(path: str) -> str:
+    """The fence info string for ``path`` (``python`` for ``.py``), or ``""``."""
+    return _LANGS.get(PurePosixPath(path).suffix, "")
+
+
 def render_file(path: str, text: str) -> str:
-    """``path`` on its own line, then the content in a fence longer than any fence inside it."""
-    fence = _fence_for(text)
+    """The content between ``[file: path]`` and ``[end of file: path]`` lines."""
     body = text if text.endswith("\n") or not text else text + "\n"
-    return f"{path}\n{fence}{_LANGS.get(PurePosixPath(path).suffix, '')}\n{body}{fence}"
+    return f"[file: {path}]\n{body}[end of file: {path}]"
 
 
 def _render_head(path: str, text: str, share: int) -> str | None:
     """As many first lines of ``text`` (up to HEAD_LINES) as fit in ``share`` characters, with a
     note of how many were left out; None when not even one line fits."""
     lines = text.splitlines()
-    fence, lang = _fence_for(text), _LANGS.get(PurePosixPath(path).suffix, "")
 
     def block(n: int) -> str:
         head = "".join(f"{line}\n" for line in lines[:n])
-        title = f"{path} (first {n} of {len(lines)} lines)"
-        return f"{title}\n{fence}{lang}\n{head}{fence}\n… ({len(lines) - n} more lines)"
+        title = f"[file: {path}] (first {n} of {len(lines)} lines)"
+        return f"{title}\n{head}[… {len(lines) - n} more lines of {path} not shown]"
 
     best = None
     for n in range(1, min(HEAD_LINES, len(lines)) + 1):

@@ -25,6 +25,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from pytest_hybridarena.agents.builtin_python import defines_code, is_python, merge, salvage
+
 __all__ = [
     "Edit",
     "Outcome",
@@ -73,8 +75,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Parsed:
+    """The edits to apply, the blocks refused, and notes on blocks left out on purpose (for the
+    transcript: they are not problems the model must fix)."""
+
     edits: tuple[Edit, ...]
     problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ _REPLACE = re.compile(r"^\s*>{5,9}\s*REPLACE\b")
 _PATH = re.compile(r"[\w.\-/\\]*[\w\-]\.[A-Za-z]\w*|[\w.\-]+/[\w.\-/]*[\w\-]")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _LABEL = re.compile(r"^(?:file ?name|file|path)\s*:\s*|^[A-Za-z][\w ]{0,30}:\s+", re.IGNORECASE)
+# An instruction in angle brackets on a line of its own, copied from a prompt's example block.
+_TEMPLATE = re.compile(r"^\s*<[A-Za-z][A-Za-z ,'\-]*\s[A-Za-z ,'\-]*>\s*$")
 _NON_EDIT_LANGS = frozenset({"bash", "sh", "shell", "console", "text", "txt", "output", "plaintext", "pycon"})
 # A whole-file block that abbreviates what it keeps ("# ... existing code ...") would delete it.
 _ELIDED = re.compile(
@@ -123,6 +131,8 @@ def path_of_line(line: str, files: Collection[str] = ()) -> str | None:
         text = _LIST_ITEM.sub("", text)
         text = _LABEL.sub("", text)
         text = text.rstrip(":").strip()
+        if len(text) > 2 and text.startswith("[") and text.endswith("]"):  # the prompt's [file: x]
+            text = text[1:-1].strip()
         for wrap in ("**", "__", "`", '"', "'", "*"):
             if len(text) > 2 * len(wrap) and text.startswith(wrap) and text.endswith(wrap):
                 text = text[len(wrap) : -len(wrap)].strip()
@@ -231,14 +241,102 @@ def parse_edits(text: str, files: Collection[str] = (), default_path: str | None
         elif lang not in _NON_EDIT_LANGS:  # those show a command or its output, not a file
             pathless.append((at, body))
         pending, i = None, close + 1
-    if len(pathless) == 1 and default_path is not None:
-        at, body = pathless[0]
-        edits.append(WholeFile(default_path, _text(body), at))
-    else:
-        problems.extend(Problem(at, "code block without a file path before it") for at, _ in pathless)
     edits = [dataclasses.replace(e, path=_placeholder_path(e.path, files)) for e in edits]
+    notes: list[str] = []
+    kept: list[Edit] = []
+    for edit in edits:
+        if (
+            isinstance(edit, WholeFile)
+            and edit.path.startswith(PLACEHOLDER_PREFIX)
+            and edit.path not in files
+        ):
+            pathless.append((edit.line, _split(edit.content)))  # the prompt's example path: no path at all
+            continue
+        checked = _check(edit)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+        else:
+            kept.append(checked)
+            if checked is not edit:
+                notes.append(
+                    f"reply line {edit.line}: kept the Python code inside the block, left out the rest"
+                )
+    edits = kept
+    if pathless and default_path is not None:
+        found, note = _pathless_edit(sorted(pathless), default_path, edits, len(pathless) + len(edits))
+        if found is not None:
+            edits.append(found)
+        if note:
+            notes.append(note)
+        if found is not None or note:
+            pathless = []
+    problems.extend(Problem(at, "code block without a file path before it") for at, _ in pathless)
     edits.sort(key=lambda e: e.line)
-    return Parsed(tuple(edits), tuple(sorted(problems, key=lambda p: p.line)))
+    return Parsed(tuple(edits), tuple(sorted(problems, key=lambda p: p.line)), tuple(notes))
+
+
+def _template_line(text: str) -> int | None:
+    """Index of the first line that is template text such as ``<the complete new content of the
+    file>`` (an instruction in angle brackets, copied from a prompt), or None."""
+    return next((i for i, line in enumerate(text.split("\n")) if _TEMPLATE.match(line)), None)
+
+
+def _check(edit: Edit) -> Edit | Problem:
+    """An edit as it may be applied, or the Problem that refuses it: template text instead of
+    code; a whole-file block for a Python file that is not Python (salvaged when the code sits
+    inside an echo of the prompt)."""
+    texts = [edit.content] if isinstance(edit, WholeFile) else [edit.search, edit.replace]
+    for text in texts:
+        bad = _template_line(text)
+        if bad is not None:
+            line = text.split("\n")[bad].strip()
+            return Problem(edit.line, f"the block holds template text, not code: {line[:60]!r}")
+    if isinstance(edit, WholeFile) and is_python(edit.path):
+        code = salvage(edit.content)
+        if code is None:
+            return Problem(
+                edit.line, f"the block for {edit.path} is not valid Python: {_syntax_error(edit.content)}"
+            )
+        if code != edit.content:
+            return dataclasses.replace(edit, content=code)
+    return edit
+
+
+def _syntax_error(text: str) -> str:
+    try:
+        compile(text, "<block>", "exec")
+    except (SyntaxError, ValueError) as exc:
+        return f"{type(exc).__name__}: {getattr(exc, 'msg', exc)} (block line {getattr(exc, 'lineno', '?')})"
+    return "it does not parse"
+
+
+def _pathless_edit(
+    pathless: list[tuple[int, list[str]]], default: str, edits: list[Edit], blocks: int
+) -> tuple[WholeFile | None, str | None]:
+    """The edit the reply's path-less code blocks make to ``default``, and a note for the
+    transcript. A labelled block for the same file always wins. For a Python file, the longest
+    block that is Python and defines a function or class is the file (sample output, a usage
+    example or template text are not; other Python only when it is the reply's only block); for
+    any other file, the block must be the reply's only one."""
+    if any(e.path == default for e in edits):
+        return None, f"{len(pathless)} code block(s) without a path left out: a block names {default}"
+    if is_python(default):
+        found = []
+        for at, body in pathless:
+            text = _text(body)
+            code = None if _template_line(text) is not None else salvage(text)
+            if code is not None and (defines_code(code) or blocks == 1):
+                found.append((len(code), -at, at, code))
+        if not found:
+            return None, None
+        _, _, at, code = max(found)
+        left = len(pathless) - 1
+        note = f"{left} other code block(s) without a path left out" if left else None
+        return WholeFile(default, code, at), note
+    if blocks == 1:
+        at, body = pathless[0]
+        return WholeFile(default, _text(body), at), None
+    return None, None
 
 
 def artifact_block(text: str) -> tuple[str, int] | Problem:
@@ -366,13 +464,16 @@ def _apply_one(workspace: Path, edit: Edit, partial: Collection[str]) -> Outcome
     crlf = "\r\n" in old
     old = old.replace("\r\n", "\n")
     if isinstance(edit, WholeFile):
-        if exists and edit.path in partial:
+        new, how = edit.content, "whole file" if exists else "new file"
+        if exists and is_python(edit.path):
+            new, how = merge(old, edit.content)
+        whole = how.startswith("whole file")
+        if exists and whole and edit.path in partial:
             return Outcome(
                 edit, False, f"{edit.path} was shown truncated: edit it with SEARCH/REPLACE blocks"
             )
-        if exists and any(_ELIDED.match(line) for line in edit.content.split("\n")):
+        if exists and whole and any(_ELIDED.match(line) for line in edit.content.split("\n")):
             return Outcome(edit, False, f"whole-file block for {edit.path} elides code ('... existing ...')")
-        new, how = edit.content, "whole file" if exists else "new file"
     elif not edit.search.strip():
         new, how = old + edit.replace, "appended" if exists else "new file"
     elif not exists:

@@ -13,10 +13,10 @@ from aiohttp import web
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.builtin import (
     SINGLE_SHOT_PROMPT,
-    SYSTEM_PROMPT,
     BuiltinAgent,
     Options,
     parse_options,
+    system_prompt,
 )
 
 from tests.agents.conftest import FakeOpenAI
@@ -70,12 +70,17 @@ def test_single_shot_applies_the_edit_and_writes_a_transcript(
     fake_openai.recorder.queue.append(Reply(text="Adding.\n\n" + WRONG.replace("a - b", "a + b")))
     request = make_request()
     result = BuiltinAgent().run(request)
-    assert (result.status, result.error, result.version) == ("ok", None, "builtin-1")
+    assert (result.status, result.error, result.version) == ("ok", None, "builtin-2")
     assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
     (body,) = fake_openai.recorder.requests
-    assert body["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
-    assert "Implement add in calc.py." in last_user(body)
-    assert "calc.py\n```python\ndef add(a, b):" in last_user(body)  # the workspace is shown
+    assert body["messages"][0] == {"role": "system", "content": system_prompt("calc.py", False, False)}
+    user = last_user(body)
+    assert "[file: calc.py]\ndef add(a, b):" in user  # the workspace is shown, not in the answer's shape
+    assert "```" not in user.split("Task:")[0]
+    assert user.index("[file: calc.py]") < user.index("Implement add in calc.py.")  # the task comes last
+    assert user.rstrip().endswith(
+        "Reply with calc.py on a line of its own, then a ```python code block with the new code."
+    )
     assert result.transcript_path == request.log_dir / "builtin.md"
     transcript = result.transcript_path.read_text()
     assert "Adding." in transcript
@@ -98,7 +103,27 @@ def test_seed_temperature_and_limits_are_sent(make_request: MakeRequest, fake_op
 def test_default_temperature_is_sent(make_request: MakeRequest, fake_openai: FakeOpenAI) -> None:
     BuiltinAgent().run(make_request())
     (body,) = fake_openai.recorder.requests
-    assert (body["temperature"], body["max_tokens"]) == (0.2, 2048)
+    assert (body["temperature"], body["max_tokens"]) == (0.2, 768)  # a short file: the smallest budget
+
+
+def test_the_reply_budget_grows_with_the_workspace_up_to_2048(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    big = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(300))
+    BuiltinAgent().run(make_request({"calc.py": STUB, "big.py": big}))
+    (body,) = fake_openai.recorder.requests
+    assert body["max_tokens"] == 2048
+
+
+def test_the_system_prompt_names_a_real_file_and_holds_no_template_text() -> None:
+    prompt = system_prompt("pkg/shapes.py", True, True)
+    assert "pkg/shapes.py\n```python\ndef double(x):" in prompt
+    assert "path/to" not in prompt
+    assert "<the" not in prompt
+    assert "<lines" not in prompt
+    assert "<<<<<<< SEARCH" in prompt
+    assert "shown only in part" in prompt
+    assert "SEARCH" not in system_prompt("calc.py", False, False)
 
 
 def test_second_round_gets_the_visible_test_failure_and_fixes_it(
@@ -112,7 +137,7 @@ def test_second_round_gets_the_visible_test_failure_and_fixes_it(
     feedback = last_user(second)
     assert "FAILED tests/test_calc.py::test_add" in feedback
     assert "assert -1 == 3" in feedback
-    assert "calc.py\n```python\ndef add(a, b):\n    return a - b\n```" in feedback  # current content
+    assert "[file: calc.py]\ndef add(a, b):\n    return a - b\n[end of file: calc.py]" in feedback  # now
     assert second["messages"][2] == {"role": "assistant", "content": WRONG}
     assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
 
@@ -125,7 +150,7 @@ def test_rounds_stop_early_when_the_checks_pass(make_request: MakeRequest, fake_
     assert "### checks (passed)" in (request.log_dir / "builtin.md").read_text()
 
 
-def test_without_visible_tests_a_syntax_error_is_fed_back(
+def test_a_block_that_is_not_python_is_refused_and_its_syntax_error_fed_back(
     make_request: MakeRequest, fake_openai: FakeOpenAI
 ) -> None:
     broken = f"calc.py\n{FENCE}python\ndef add(a, b)\n    return a + b\n{FENCE}\n"
@@ -133,8 +158,22 @@ def test_without_visible_tests_a_syntax_error_is_fed_back(
     request = make_request(params={"rounds": "2"})
     assert BuiltinAgent().run(request).status == "ok"
     feedback = last_user(fake_openai.recorder.requests[1])
+    assert "the block for calc.py is not valid Python: SyntaxError" in feedback
+    assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"  # round 2
+
+
+def test_without_visible_tests_an_import_time_error_is_fed_back(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    failing = (
+        f"calc.py\n{FENCE}python\nimport sys\n\nsys.exit(3)\n\n\ndef add(a, b):\n    return a + b\n{FENCE}\n"
+    )
+    fake_openai.recorder.queue += [Reply(text=failing), Reply(text="done")]
+    BuiltinAgent().run(make_request({"calc.py": "import sys\n\nsys.exit(0)\n\n\n" + STUB}, {"rounds": "2"}))
+    feedback = last_user(fake_openai.recorder.requests[1])
     assert "$ python -m py_compile calc.py" in feedback
-    assert "SyntaxError" in feedback
+    assert "$ import calc" in feedback
+    assert "(exit 3)" in feedback
 
 
 def test_import_errors_of_changed_modules_are_fed_back(

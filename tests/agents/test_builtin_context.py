@@ -57,8 +57,8 @@ def test_over_budget_small_files_are_whole_and_the_largest_is_summarized(workspa
     ctx = build_context(workspace, "Tidy up.", 6000)
     assert {"pkg/small.py", "tests/test_small.py", "README.md"} <= set(ctx.whole)
     assert ctx.summarized == ("pkg/large.py",)
-    assert "pkg/large.py (first " in ctx.text
-    assert "more lines)" in ctx.text
+    assert "[file: pkg/large.py] (first " in ctx.text
+    assert "more lines of pkg/large.py not shown]" in ctx.text
     assert "large_399" not in ctx.text
 
 
@@ -85,9 +85,11 @@ def test_context_is_deterministic_whatever_the_creation_order(tmp_path: Path) ->
     assert len(texts) == 1
 
 
-def test_inner_fences_get_a_longer_outer_fence(workspace: Path) -> None:
+def test_files_are_shown_between_markers_not_in_the_answer_shape(workspace: Path) -> None:
     ctx = build_context(workspace, "x", 100_000)
-    assert "README.md\n````markdown\n# demo" in ctx.text
+    assert "[file: README.md]\n# demo" in ctx.text
+    assert "[end of file: README.md]" in ctx.text
+    assert "\nREADME.md\n```" not in ctx.text
 
 
 def test_named_files_match_paths_and_basenames_only_as_words() -> None:
@@ -101,4 +103,4 @@ def test_follow_up_files_fall_back_to_heads_when_over_budget() -> None:
     rendered, whole = render_files(texts, 2000, first=["a.py"])
     assert whole == {"a.py"}
     assert len(rendered) <= 2000
-    assert "b.py (first " in rendered
+    assert "[file: b.py] (first " in rendered

@@ -253,10 +253,29 @@ def test_whole_file_for_a_file_shown_truncated_is_rejected(workspace: Path) -> N
 
 
 def test_whole_file_that_elides_existing_code_is_rejected(workspace: Path) -> None:
-    content = "def add(a, b):\n    return a + b\n\n# ... existing code ...\n"
+    content = (
+        "# ... existing code ...\n\ndef add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+    )
     (outcome,) = apply_edits(workspace, [WholeFile("calc.py", content)])
     assert not outcome.applied
     assert (workspace / "calc.py").read_text() == CALC
+
+
+def test_a_block_with_some_functions_of_a_python_file_replaces_just_those(workspace: Path) -> None:
+    content = "def add(a, b):\n    return a + b\n\n# ... existing code ...\n"
+    (outcome,) = apply_edits(workspace, [WholeFile("calc.py", content)])
+    assert (outcome.applied, outcome.message) == (True, "definitions: replaced add")
+    assert (workspace / "calc.py").read_text() == CALC.replace("a - b", "a + b", 1)
+
+
+def test_a_definitions_block_may_edit_a_file_shown_truncated(workspace: Path) -> None:
+    (outcome,) = apply_edits(
+        workspace, [WholeFile("calc.py", "def sub(a, b):\n    return b - a\n")], {"calc.py"}
+    )
+    assert outcome.applied
+    assert (workspace / "calc.py").read_text() == CALC.replace("return a - b\n", "return b - a\n").replace(
+        "return b - a", "return a - b", 1
+    )
 
 
 def test_the_system_prompts_example_prefix_is_mapped_to_the_real_file() -> None:
@@ -264,7 +283,8 @@ def test_the_system_prompts_example_prefix_is_mapped_to_the_real_file() -> None:
     reply = "path/to/pages.py\n```python\nX = 1\n```\n"
     [edit] = parse_edits(reply, files=["pages.py", "README.md"]).edits
     assert edit.path == "pages.py"
-    [edit] = parse_edits(reply, files=["a/pages.py", "b/pages.py"]).edits
-    assert edit.path == "path/to/pages.py", "ambiguous: left as written"
-    [edit] = parse_edits("path/to/new.py\n```python\nX = 1\n```\n", files=["pages.py"]).edits
-    assert edit.path == "path/to/new.py"
+    ambiguous = parse_edits(reply, files=["a/pages.py", "b/pages.py"])
+    assert ambiguous.edits == ()
+    assert "without a file path" in ambiguous.problems[0].reason
+    [edit] = parse_edits("path/to/file.py\n```python\nX = 1\n```\n", ["pages.py"], "pages.py").edits
+    assert edit.path == "pages.py", "the example path names no file: the task's one file"
