@@ -5,12 +5,18 @@ d > C (default 15) -> the heuristic's answer stands. Otherwise the classifier is
 agree, that side wins with confidence min(1, 0.5 + (h + c)/4); if they disagree the classifier
 wins with max(c - 0.1, 0.5). C is a band in heuristic-score points, not a probability. This is a
 pre-call tie-break; ``escalate`` is the strategy that checks answers.
+
+Before either is asked, a call whose newest agent message reports a failed check (the agent ran
+the task's visible tests or a compile check and sends the failure back; ``features.failed_check``)
+goes to cloud: the local side's attempt was tried and did not work (``cascade@on_fail=0`` turns
+this off).
 """
 
 from __future__ import annotations
 
 from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
 from pytest_hybridarena.router.strategies.classifier import classify
+from pytest_hybridarena.router.strategies.features import failed_check
 from pytest_hybridarena.router.strategies.heuristic import Heuristic
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 
@@ -19,11 +25,12 @@ __all__ = ["Cascade"]
 
 class Cascade(StrategyBase):
     name = "cascade"
-    allowed = frozenset({"threshold", "agent_threshold", "legacy_threshold"})
+    allowed = frozenset({"threshold", "agent_threshold", "legacy_threshold", "on_fail"})
 
     def __init__(self, params: dict[str, str] | None = None) -> None:
         super().__init__(params)
         self.band = self.number("threshold", 15.0)
+        self.on_fail = self.integer("on_fail", 1) != 0
         heuristic_params = {}
         if "agent_threshold" in self.params:
             heuristic_params["threshold"] = self.params["agent_threshold"]
@@ -32,6 +39,11 @@ class Cascade(StrategyBase):
         self.heuristic = Heuristic(heuristic_params)
 
     async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+        failed = failed_check(request.messages) if self.on_fail else None
+        if failed is not None:
+            return Decision(
+                "cloud", f"cascade: the agent's check failed ({failed})", 1.0, {"failed_check": failed}
+            )
         h = self.heuristic.decide_now(request)
         distance = float(h.meta.get("distance", 999.0))
         meta = {

@@ -3,6 +3,12 @@ unusable (backend error, finish_reason=length, empty, degenerate repetition, no 
 code when one was required — see ``router/answers.py``) the router re-issues the same call to
 cloud, and the cell then stays on cloud for the next K calls (``escalate@k=3``, the default).
 
+An answer can be well-formed and still wrong. Agents find that out themselves when they run the
+task's visible tests or a compile check and send the failure back to the model: a call whose newest
+agent message reports a failed check (``features.failed_check``) goes to cloud too, and starts the
+same K sticky calls (``escalate@on_fail=0`` turns this off). With ``builtin@rounds=2`` this is
+"local first, cloud when the local attempt fails its checks".
+
 Streaming calls are buffered while the local answer is judged, so the agent sees either the
 local answer or the cloud one, never both; time-to-first-token includes the local attempt.
 """
@@ -10,6 +16,7 @@ local answer or the cloud one, never both; time-to-first-token includes the loca
 from __future__ import annotations
 
 from pytest_hybridarena.router.strategies.base import CallOutcome, CellContext, Decision, StrategyBase
+from pytest_hybridarena.router.strategies.features import failed_check
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 
 __all__ = ["Escalate"]
@@ -17,11 +24,12 @@ __all__ = ["Escalate"]
 
 class Escalate(StrategyBase):
     name = "escalate"
-    allowed = frozenset({"k"})
+    allowed = frozenset({"k", "on_fail"})
 
     def __init__(self, params: dict[str, str] | None = None) -> None:
         super().__init__(params)
         self.k = self.integer("k", 3)
+        self.on_fail = self.integer("on_fail", 1) != 0
 
     async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
         left = int(context.state.get("cloud_left", 0))
@@ -32,6 +40,16 @@ class Escalate(StrategyBase):
                 f"escalate: sticky cloud ({left} of {self.k} left)",
                 1.0,
                 {"cloud_left": left, "k": self.k},
+            )
+        failed = failed_check(request.messages) if self.on_fail else None
+        if failed is not None:
+            context.state["cloud_left"] = self.k - 1
+            context.state["escalations"] = int(context.state.get("escalations", 0)) + 1
+            return Decision(
+                "cloud",
+                f"escalate: the agent's check failed ({failed})",
+                1.0,
+                {"cloud_left": self.k, "k": self.k, "failed_check": failed},
             )
         return Decision("local", "escalate: local first", 0.5, {"cloud_left": 0, "k": self.k}, verify=True)
 

@@ -20,6 +20,7 @@ __all__ = [
     "agent_delta",
     "approx_tokens",
     "count_code_blocks",
+    "failed_check",
     "is_agent_call",
     "keyword_hits",
     "last_user_text",
@@ -100,3 +101,28 @@ def agent_delta(messages: list[JSON]) -> JSON | None:
         if msg.get("role") in ("tool", "function", "user"):
             return msg
     return None
+
+
+# What an agent's own check looks like when it failed, in the message that reports it back to the
+# model: the builtin agent's feedback line, pytest's summary and FAILED lines, a traceback, a
+# compiler error, a non-zero exit the agent printed.
+_FAILED_CHECK = re.compile(
+    r"^The checks failed:"
+    r"|^FAILED \S+"
+    r"|^=+ .*\b\d+ (?:failed|errors?)\b.* =+$"
+    r"|^Traceback \(most recent call last\):"
+    r"|^\w*(?:Error|Exception): "
+    r"|^\(exit [1-9]\d*\)$",
+    re.MULTILINE,
+)
+
+
+def failed_check(messages: list[JSON]) -> str | None:
+    """The first line of the newest agent message that reports a failed check (a test run, a compile
+    or import check), or None. This is the signal a hybrid can escalate on: the local model's last
+    answer was tried and did not work, so the next one goes to a stronger model."""
+    delta = agent_delta(messages)
+    if delta is None or len(messages) < 3:  # the first request carries no result of anything
+        return None
+    match = _FAILED_CHECK.search(content_text(delta.get("content")))
+    return match.group(0)[:120] if match else None

@@ -280,6 +280,48 @@ async def test_escalate_answers_local_first_and_sticks_to_cloud_for_k_calls() ->
     ]
 
 
+BUILTIN_FEEDBACK = (
+    "Result of your edit blocks:\n- applied: calc.py (reply line 2) — whole file\n\n"
+    "The checks failed:\n\n$ python -m pytest -q -x\n(exit 1)\nFAILED tests/test_calc.py::test_add\n"
+)
+AIDER_TEST_OUTPUT = "=== 1 failed, 3 passed in 0.12s ===\nFix the test failures."
+FIRST_TURN = req(system("s"), user("Implement add. Traceback (most recent call last): in the docs"))
+
+
+@pytest.mark.parametrize("feedback", [BUILTIN_FEEDBACK, AIDER_TEST_OUTPUT, "x\nValueError: bad\n"])
+async def test_escalate_sends_the_call_after_a_failed_check_to_cloud_and_sticks(feedback: str) -> None:
+    strategy = make_strategy("escalate@k=2")
+    ctx = CellContext("c", 0, FakeServices())
+    retry = req(system("s"), user("Implement add."), {"role": "assistant", "content": "..."}, user(feedback))
+    d = await strategy.decide(retry, ctx)
+    assert (d.choice, d.verify) == ("cloud", False)
+    assert d.reason.startswith("escalate: the agent's check failed (")
+    assert (await strategy.decide(req(user("x")), ctx)).choice == "cloud"  # sticky: k=2 in all
+    assert (await strategy.decide(req(user("x")), ctx)).choice == "local"
+
+
+async def test_escalate_keeps_a_first_call_and_a_passing_check_local() -> None:
+    assert (await decide("escalate", FIRST_TURN)).choice == "local"
+    passed = req(system("s"), user("go"), {"role": "assistant", "content": "."}, user("The checks passed:"))
+    assert (await decide("escalate", passed)).choice == "local"
+
+
+async def test_escalate_on_fail_0_ignores_failed_checks() -> None:
+    retry = req(system("s"), user("go"), {"role": "assistant", "content": "."}, user(BUILTIN_FEEDBACK))
+    assert (await decide("escalate@on_fail=0", retry)).choice == "local"
+
+
+async def test_cascade_sends_the_call_after_a_failed_check_to_cloud() -> None:
+    services = FakeServices("SIMPLE")
+    retry = req(
+        system("s"), user("go"), CALL, {"role": "tool", "tool_call_id": "1", "content": BUILTIN_FEEDBACK}
+    )
+    d = await decide("cascade", retry, services)
+    assert d.choice == "cloud"
+    assert services.classified == []
+    assert (await decide("cascade@on_fail=0", retry, FakeServices("SIMPLE"))).choice == "local"
+
+
 @pytest.mark.parametrize(
     ("message", "finish", "request_body", "reason"),
     [
