@@ -8,7 +8,9 @@ from ``$HOME`` and the environment, and pick up the user's API keys. So it runs:
   deny-list: a user's ``OPENAI_API_KEY``, ``AIDER_*`` or ``LITELLM_*`` settings cannot leak in;
 - with ``HOME`` and the XDG folders inside a private temporary folder, never the user's;
 - in a new session (``start_new_session=True``), so the whole group can be SIGKILLed when the budget
-  is used up, and again after a normal exit to take down strays.
+  is used up, and again after a normal exit to take down strays;
+- under a tiny supervisor (:data:`SUPERVISOR_CODE`) that leads that group and kills it when the
+  harness dies (``PR_SET_PDEATHSIG``), so a SIGKILLed pytest leaves no agent behind.
 
 Output goes straight to a file in the cell's log folder, so a run killed from outside still leaves
 what it printed.
@@ -34,6 +36,7 @@ __all__ = [
     "find_executable",
     "kill_group",
     "run_cli",
+    "supervised",
     "tail",
 ]
 
@@ -41,6 +44,47 @@ __all__ = [
 KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER", "LOGNAME", "SHELL")
 
 _VERSIONS: dict[tuple[str, ...], str | None] = {}
+
+# Runs as `python -I -S -c SUPERVISOR_CODE <harness pid> -- argv...`, leading the CLI's new session:
+# PR_SET_PDEATHSIG delivers SIGTERM to it when the harness dies (even by SIGKILL), and its handler
+# SIGKILLs the whole process group, the CLI and its children included. A preexec_fn could not do
+# this (unsafe with the router's thread, and SIGKILL as the death signal would reach the CLI only).
+# It reports the CLI's exit status as its own (a signal death by re-raising the signal).
+SUPERVISOR_CODE = """\
+import ctypes, os, signal, sys
+ppid, argv = int(sys.argv[1]), sys.argv[3:]
+signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+if os.getppid() != ppid:
+    os.killpg(0, signal.SIGKILL)  # the harness died before the signal was armed
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        os.execvp(argv[0], argv)
+    except OSError as exc:
+        sys.stderr.write("cannot execute %r: %s\\n" % (argv[0], exc))
+        os._exit(127)
+while True:
+    try:
+        status = os.waitpid(pid, 0)[1]
+        break
+    except InterruptedError:
+        continue
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+os._exit(code)
+"""
+
+
+def supervised(argv: list[str], env: dict[str, str]) -> list[str]:
+    """``argv`` under :data:`SUPERVISOR_CODE`; raises FileNotFoundError as ``Popen`` would when the
+    executable is missing (the supervisor itself always starts)."""
+    if shutil.which(argv[0], path=env.get("PATH")) is None and not Path(argv[0]).is_file():
+        raise FileNotFoundError(2, "No such file or directory", argv[0])
+    return [sys.executable, "-I", "-S", "-c", SUPERVISOR_CODE, str(os.getpid()), "--", *argv]
 
 
 def find_executable(name: str) -> str | None:
@@ -95,8 +139,8 @@ def run_cli(argv: list[str], cwd: Path, env: dict[str, str], timeout_s: float, o
     started = time.monotonic()
     with output.open("wb") as sink:
         proc = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            supervised(argv, env), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
             code: int | None = proc.wait(timeout=max(timeout_s, 0.01))

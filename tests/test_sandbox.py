@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import sys
 import tempfile
@@ -27,22 +26,13 @@ from pytest_hybridarena.sandbox import (
 
 # The process sandbox looks its network probes up here, so that is where tests replace them.
 from pytest_hybridarena.sandbox import process as sandbox_process
+from tests.hostile.procs import kill_all_with, new_marker, pids_with
 
 MIB = 1024 * 1024
 
 
 def python(code: str) -> list[str]:
     return [sys.executable, "-c", code]
-
-
-def is_alive(pid: int) -> bool:
-    """Running or stopped; a zombie (dead, awaiting its reaper) counts as dead."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except FileNotFoundError:
-        return False
-    return stat[stat.rindex(b")") + 2 :].split()[0] not in (b"Z", b"X")
 
 
 @pytest.fixture
@@ -82,51 +72,46 @@ def test_missing_command_exits_127_with_a_message(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def reap_pids() -> Iterator[list[int]]:
-    """Pids a test started indirectly; SIGKILLed afterwards if the sandbox let them live."""
-    pids: list[int] = []
-    yield pids
-    for pid in pids:
-        if is_alive(pid):
-            os.kill(pid, signal.SIGKILL)
+def marker() -> Iterator[str]:
+    """A unique argument for the processes a test starts (a pid namespace hides their host pids);
+    any still alive afterwards are SIGKILLed."""
+    mark = new_marker()
+    yield mark
+    kill_all_with(mark)
+
+
+SLEEPER = '[sys.executable, "-c", "import time; time.sleep(600)", sys.argv[1]]'
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process state from /proc")
 @pytest.mark.parametrize("network", ["none", "auto"])
-def test_timeout_kills_child_and_grandchild(tmp_path: Path, network: str, reap_pids: list[int]) -> None:
-    pidfile = tmp_path / "pids"
+def test_timeout_kills_child_and_grandchild(tmp_path: Path, network: str, marker: str) -> None:
+    started = tmp_path / "started"
     code = f"""
 import os, subprocess, sys, time
-grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-with open("pids.tmp", "w") as f:
-    f.write(f"{{os.getpid()}} {{grandchild.pid}}")
-os.replace("pids.tmp", {str(pidfile)!r})
+grandchild = subprocess.Popen({SLEEPER})
+open({str(started)!r}, "w").close()
 time.sleep(600)
 """
     timeout_s = 2.0
-    result = ProcessSandbox(network=network).run(python(code), cwd=tmp_path, timeout_s=timeout_s)
-    assert pidfile.exists(), f"the child did not start within {timeout_s} s: {result.stderr}"
-    reap_pids.extend(int(p) for p in pidfile.read_text().split())
-
+    result = ProcessSandbox(network=network).run([*python(code), marker], cwd=tmp_path, timeout_s=timeout_s)
+    assert started.exists(), f"the child did not start within {timeout_s} s: {result.stderr}"
     assert (result.timed_out, result.exit_code) == (True, None)
     assert result.duration_s < timeout_s + 5
-    assert [pid for pid in reap_pids if is_alive(pid)] == []
+    assert pids_with(marker) == []
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process state from /proc")
-def test_background_process_left_behind_neither_stalls_nor_survives(
-    tmp_path: Path, reap_pids: list[int]
-) -> None:
+def test_background_process_left_behind_neither_stalls_nor_survives(tmp_path: Path, marker: str) -> None:
     """The child exits at once but leaves a sleeper holding its stdout: the run still ends then."""
-    code = """
+    code = f"""
 import subprocess, sys
-sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-print(sleeper.pid)
+sleeper = subprocess.Popen({SLEEPER})
+print("started", flush=True)
 """
-    result = ProcessSandbox().run(python(code), cwd=tmp_path, timeout_s=30)
-    reap_pids.append(int(result.stdout))
-    assert (result.exit_code, result.timed_out) == (0, False)
-    assert not is_alive(reap_pids[0])
+    result = ProcessSandbox().run([*python(code), marker], cwd=tmp_path, timeout_s=30)
+    assert (result.exit_code, result.timed_out, result.stdout) == (0, False, "started\n")
+    assert pids_with(marker) == []
 
 
 # --- process sandbox: rlimits -----------------------------------------------------------------
@@ -439,19 +424,19 @@ def test_memory_cap_holds_for_the_whole_process_tree(tmp_path: Path) -> None:
     assert "-9" in result.stdout, "the OOM killer ended one of the two"
 
 
-ESCAPE = """
-import subprocess
-p = subprocess.Popen(["sleep", "300"], start_new_session=True)  # leaves the process group
-print(p.pid, flush=True)
+ESCAPE = f"""
+import subprocess, sys
+p = subprocess.Popen({SLEEPER}, start_new_session=True)  # leaves the process group
+print("started", flush=True)
 """
 
 
-def test_a_process_that_left_the_group_is_killed_too(tmp_path: Path, reap_pids: list[int]) -> None:
+@pytest.mark.parametrize("network", ["none", "auto"])
+def test_a_process_that_left_the_group_is_killed_too(tmp_path: Path, network: str, marker: str) -> None:
     need_cgroup("pids")
-    result = ProcessSandbox().run(python(ESCAPE), cwd=tmp_path, timeout_s=30)
-    pid = int(result.stdout.split()[0])
-    reap_pids.append(pid)
-    assert not is_alive(pid)
+    result = ProcessSandbox(network=network).run([*python(ESCAPE), marker], cwd=tmp_path, timeout_s=30)
+    assert result.stdout == "started\n", result.stderr
+    assert pids_with(marker) == []
 
 
 def test_filling_the_disk_stops_at_the_file_size_cap(tmp_path: Path) -> None:
@@ -566,3 +551,56 @@ def test_make_sandbox_builds_each_kind() -> None:
     assert isinstance(docker, DockerSandbox)
     assert (docker.name, docker.image) == ("docker", "other:tag")
     assert DEFAULT_IMAGE == "hybridarena-score:py3.11"
+
+
+# --- process sandbox: the command cannot see or signal the harness ------------------------------
+
+SEE_HARNESS = """
+import json, os, sys
+environ = []
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            environ.append(open(f"/proc/{entry}/environ", "rb").read().decode(errors="replace"))
+        except OSError:
+            pass
+print(json.dumps({"pids": [p for p in os.listdir("/proc") if p.isdigit()], "uid": os.getuid(),
+                  "leak": any(sys.argv[1] in e for e in environ)}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "no-bwrap"])
+def test_the_command_sees_neither_the_harness_nor_its_environment(
+    tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mode == "bwrap":
+        need_bwrap()
+    else:
+        monkeypatch.setattr(sandbox_process, "probe_bwrap", lambda: (None, "bwrap: not on PATH (faked)"))
+        if "--pid" not in (sandbox_process.probe_unshare()[0] or ()):
+            pytest.skip(f"needs unshare --pid: {sandbox_process.probe_unshare()[1]}")
+    sentinel = f"sentinel-{os.getpid()}-{mode}"
+    monkeypatch.setenv("OPENAI_API_KEY", sentinel)
+    result = ProcessSandbox().run([*python(SEE_HARNESS), sentinel], cwd=tmp_path, timeout_s=30)
+    seen = json.loads(result.stdout)
+    assert str(os.getpid()) not in seen["pids"]
+    assert len(seen["pids"]) <= 3  # the namespace's init, the command, maybe bwrap's helper
+    assert seen["leak"] is False
+    assert result.isolation["pid_namespace"] is True
+    if os.geteuid() == 0:
+        assert seen["uid"] != 0
+        assert "65534" in str(result.isolation["user"])
+
+
+def test_the_launcher_arms_the_parent_death_signal(tmp_path: Path) -> None:
+    result = ProcessSandbox(network="none").run(["true"], cwd=tmp_path, timeout_s=30)
+    assert result.isolation["parent_death"] == "SIGKILL"
+
+
+def test_readonly_paths_cannot_be_written_under_bwrap(tmp_path: Path) -> None:
+    need_bwrap()
+    (tmp_path / "tests").mkdir()
+    code = "open('tests/x.py', 'w')"
+    result = ProcessSandbox().run(python(code), cwd=tmp_path, timeout_s=30, readonly=[tmp_path / "tests"])
+    assert "Read-only file system" in result.stderr
+    assert not (tmp_path / "tests" / "x.py").exists()

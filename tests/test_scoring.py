@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.sandbox import ProcessSandbox
-from pytest_hybridarena.scoring import INI_NAME, build_score_dir, parse_junit, score_workspace
+from pytest_hybridarena.sandbox import ProcessSandbox, SandboxResult
+from pytest_hybridarena.sandbox.channel import read_records
+from pytest_hybridarena.scoring import INI_NAME, _interpret, build_score_dir, parse_junit, score_workspace
 from pytest_hybridarena.tasks import TaskSpec, load_task
 
 JUNIT = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -135,3 +137,90 @@ def test_custom_score_command_without_junit_uses_the_exit_code(
     )
     assert result.all_passed is passed
     assert result.tests["total"] == 1
+
+
+# --- the result channel ------------------------------------------------------------------------
+
+A, B = "tests/test_mod.py::test_a", "tests/test_mod.py::test_b"
+
+
+def records(*lines: object) -> bytes:
+    return b"".join(
+        (line if isinstance(line, bytes) else json.dumps(line).encode()) + b"\n" for line in lines
+    )
+
+
+def test_the_channel_is_write_once_and_closes_at_finish() -> None:
+    data = records(
+        {"t": "test", "id": A, "o": "failed"},
+        {"t": "test", "id": A, "o": "passed"},  # a second word on the same test
+        b"not json",
+        {"t": "test", "id": B, "o": "won"},  # not an outcome
+        {"t": "finish", "status": 1},
+        {"t": "test", "id": B, "o": "passed"},  # after the session ended
+    )
+    report = read_records(data)
+    assert report.outcomes == {A: "failed"}
+    assert (report.finished, report.status, report.ignored) == (True, 1, 4)
+
+
+def channel_result(data: bytes, exit_code: int = 1) -> SandboxResult:
+    return SandboxResult(exit_code, False, "", "", 0.1, {"kind": "process"}, channel=data)
+
+
+def test_a_test_the_pristine_suite_does_not_define_is_a_mismatch_error(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, TESTS)
+    data = records({"t": "test", "id": A, "o": "passed"}, {"t": "finish", "status": 0})
+    result = _interpret(spec, channel_result(data, 0), ("tests/test_mod.py::test_value",), "", False)
+    assert (result.outcome, result.problem_kind) == ("error", "score-mismatch")
+    assert "does not define" in (result.problem or "")
+
+
+def test_a_test_that_never_reported_is_a_mismatch_error(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, TESTS)
+    data = records({"t": "test", "id": A, "o": "passed"}, {"t": "finish", "status": 0})
+    result = _interpret(spec, channel_result(data, 0), (A, B), "", False)
+    assert (result.outcome, result.problem_kind) == ("error", "score-mismatch")
+    assert "never reported" in (result.problem or "")
+
+
+def test_all_passed_against_a_failing_exit_status_is_a_mismatch_error(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, TESTS)
+    data = records({"t": "test", "id": A, "o": "passed"}, {"t": "finish", "status": 0})
+    result = _interpret(spec, channel_result(data, exit_code=1), (A,), "", False)
+    assert (result.outcome, result.problem_kind) == ("error", "score-mismatch")
+
+
+def test_modified_hidden_tests_are_a_mismatch_error(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, TESTS)
+    data = records({"t": "test", "id": A, "o": "passed"}, {"t": "finish", "status": 0})
+    result = _interpret(spec, channel_result(data, 0), (A,), "", True)
+    assert (result.outcome, result.problem_kind) == ("error", "score-mismatch")
+
+
+def test_a_suite_that_never_finished_is_an_error(tmp_path: Path) -> None:
+    spec = make_spec(tmp_path, TESTS)
+    result = _interpret(
+        spec, channel_result(records({"t": "test", "id": A, "o": "passed"}), 0), (A,), "", False
+    )
+    assert result.outcome == "error"
+    assert "ended before pytest finished its session" in (result.problem or "")
+
+
+def test_parametrized_tests_are_counted_by_pytest(tmp_path: Path) -> None:
+    tests = """
+    import pytest
+    from mod import value
+
+    @pytest.fixture(params=[1, 2])
+    def n(request):
+        return request.param
+
+    @pytest.mark.parametrize("k", range(3))
+    def test_value(k, n):
+        assert value() == 42
+    """
+    spec = make_spec(tmp_path, tests)
+    result = score_workspace(spec, workspace_with(tmp_path, {"mod.py": "def value():\n    return 42\n"}),
+                             tmp_path / "work", ProcessSandbox())  # fmt: skip
+    assert result.tests == {"passed": 6, "failed": 0, "errors": 0, "skipped": 0, "total": 6}

@@ -71,6 +71,8 @@ class SandboxResult:
     stderr: str
     duration_s: float
     isolation: dict[str, object]
+    #: What the command wrote on the result channel (``run(..., channel=True)``), else None.
+    channel: bytes | None = None
 
 
 class SandboxUnavailable(Exception):
@@ -90,6 +92,9 @@ class Sandbox(Protocol):
         timeout_s: float,
         env: Mapping[str, str] | None = None,
         mounts: Sequence[Path] = (),
+        readonly: Sequence[Path] = (),
+        hide: Sequence[Path] = (),
+        channel: bool = False,
     ) -> SandboxResult: ...
 
 

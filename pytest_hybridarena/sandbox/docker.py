@@ -6,6 +6,7 @@ builds the container's settings as plain data, testable without an engine.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import time
 from collections.abc import Mapping, Sequence
@@ -21,8 +22,9 @@ from pytest_hybridarena.sandbox.base import (
     derived_cpu_s,
     scrub_env,
 )
+from pytest_hybridarena.sandbox.channel import TAG_ENV
 
-__all__ = ["DEFAULT_IMAGE", "DOCKER_WORKDIR", "DockerSandbox", "docker_run_kwargs"]
+__all__ = ["DEFAULT_IMAGE", "DOCKER_WORKDIR", "DockerSandbox", "docker_run_kwargs", "split_tagged"]
 
 DEFAULT_IMAGE = "hybridarena-score:py3.11"
 DOCKER_WORKDIR = "/workspace"
@@ -41,15 +43,22 @@ def docker_run_kwargs(
     env: Mapping[str, str] | None = None,
     mounts: Sequence[Path] = (),
     user: str | None = None,
+    readonly: Sequence[Path] = (),
 ) -> dict[str, Any]:
     """Keyword arguments for ``client.containers.run`` (pure: testable without an engine).
 
     ``env`` is passed as is (scrub it first); the host environment is never copied in, since a host
-    ``PATH`` would break the image. Extra ``mounts`` appear read-only at their host paths.
+    ``PATH`` would break the image. Extra ``mounts`` appear read-only at their host paths; a
+    ``readonly`` path inside ``cwd`` is mounted read-only over its place under ``/workspace``.
     """
-    volumes: dict[str, dict[str, str]] = {str(cwd.resolve()): {"bind": DOCKER_WORKDIR, "mode": "rw"}}
+    root = cwd.resolve()
+    volumes: dict[str, dict[str, str]] = {str(root): {"bind": DOCKER_WORKDIR, "mode": "rw"}}
     for mount in mounts:
         volumes.setdefault(str(mount.resolve()), {"bind": str(mount.resolve()), "mode": "ro"})
+    for path in readonly:
+        host = path.resolve()
+        inside = f"{DOCKER_WORKDIR}/{host.relative_to(root)}" if root in host.parents else str(host)
+        volumes.setdefault(str(host), {"bind": inside, "mode": "ro"})
     cpu_s = limits.cpu_s if limits.cpu_s is not None else derived_cpu_s(timeout_s)
     # Docker accepts no "as" ulimit (docker/go-units disables it); memory is capped by the cgroup
     # instead, and nproc would count the uid host-wide, so pids_limit replaces it.
@@ -81,6 +90,19 @@ def docker_run_kwargs(
     if limits.cpus is not None:
         kwargs["nano_cpus"] = int(limits.cpus * 1e9)
     return kwargs
+
+
+def split_tagged(data: bytes, tag: bytes) -> tuple[bytes, bytes]:
+    """``(channel records, the rest)`` of a container's stderr: a record is a line that starts with
+    ``tag`` and a space; the tag is stripped."""
+    mine: list[bytes] = []
+    rest: list[bytes] = []
+    for line in data.splitlines(keepends=True):
+        if line.startswith(tag + b" "):
+            mine.append(line[len(tag) + 1 :])
+        else:
+            rest.append(line)
+    return b"".join(mine), b"".join(rest)
 
 
 def _docker_host() -> str:
@@ -164,15 +186,31 @@ class DockerSandbox:
         timeout_s: float,
         env: Mapping[str, str] | None = None,
         mounts: Sequence[Path] = (),
+        readonly: Sequence[Path] = (),
+        hide: Sequence[Path] = (),
+        channel: bool = False,
     ) -> SandboxResult:
+        """``hide`` needs nothing here: the container sees no host path it was not given. With
+        ``channel``, records come back on stderr behind a per-run random tag (no fd crosses into a
+        container) and are taken out of the stderr shown."""
         if not argv:
             raise ValueError("argv is empty: nothing to run")
         client = self._connect()
         import requests  # type: ignore[import-untyped,unused-ignore]  # a dependency of docker
 
         child_env, removed = scrub_env(env or {})
+        tag = secrets.token_hex(16)
+        if channel:
+            child_env[TAG_ENV] = tag
         kwargs = docker_run_kwargs(
-            self.image, argv, cwd=cwd, timeout_s=timeout_s, limits=self.limits, env=child_env, mounts=mounts
+            self.image,
+            argv,
+            cwd=cwd,
+            timeout_s=timeout_s,
+            limits=self.limits,
+            env=child_env,
+            mounts=mounts,
+            readonly=readonly,
         )
         started = time.perf_counter()
         container = client.containers.run(**kwargs)
@@ -191,7 +229,9 @@ class DockerSandbox:
                     status = container.wait(timeout=_DOCKER_API_TIMEOUT_S)
             duration_s = time.perf_counter() - started
             stdout = _tail(container.logs(stdout=True, stderr=False))
-            stderr = _tail(container.logs(stdout=False, stderr=True))
+            raw_stderr = container.logs(stdout=False, stderr=True)
+            records, raw_stderr = split_tagged(raw_stderr, tag.encode()) if channel else (None, raw_stderr)
+            stderr = _tail(raw_stderr)
         finally:
             container.remove(force=True)
         isolation: dict[str, object] = {
@@ -207,7 +247,7 @@ class DockerSandbox:
             "read_only_rootfs": True,
             "user": kwargs["user"],
             "env_scrubbed": removed,
-            "filesystem": f"image + {DOCKER_WORKDIR} (rw) + {len(mounts)} read-only mount(s)",
+            "filesystem": f"image + {DOCKER_WORKDIR} (rw) + {len(mounts) + len(readonly)} read-only mount(s)",
         }
         return SandboxResult(
             exit_code=None if timed_out else int(status["StatusCode"]),
@@ -216,4 +256,5 @@ class DockerSandbox:
             stderr=stderr,
             duration_s=duration_s,
             isolation=isolation,
+            channel=records,
         )

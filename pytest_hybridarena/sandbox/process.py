@@ -7,11 +7,9 @@ the host filesystem is also read-only: only the run's directory is writable, /tm
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import select
-import shlex
 import shutil
 import signal
 import subprocess
@@ -19,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -33,20 +32,38 @@ from pytest_hybridarena.sandbox.base import (
     scrub_env,
 )
 from pytest_hybridarena.sandbox.cgroup import RunCgroup, probe_cgroups
+from pytest_hybridarena.sandbox.channel import FD_ENV, PipeReader
+from pytest_hybridarena.sandbox.confine import (
+    SANDBOX_UID,
+    WORLD_WRITABLE,
+    blocked_ancestor,
+    bwrap_argv,
+    chown_tree,
+    confine_stage_argv,
+    drop_uid_blocker,
+    has_pid_namespace,
+    hideable,
+    interpreter_paths,
+    outermost,
+    probe_bwrap,
+    probe_unshare,
+    runs_confine_stage,
+)
 
 __all__ = ["LAUNCHER_CODE", "NETWORK_MODES", "ProcessSandbox", "probe_bwrap", "probe_unshare"]
 
 NETWORK_MODES = ("auto", "none", "require")
 
-_PROBE_TIMEOUT_S = 10.0
 _GROUP_EXIT_GRACE_S = 2.0
 
 
 # --- process sandbox: rlimit launcher -----------------------------------------------------------
 
-# Runs as `python -I -S -c LAUNCHER_CODE <report fd> NAME=VALUE,... <cgroup.procs files> -- argv...`
-# in the child: it joins the run's cgroups (writing its own pid; everything it execs and forks stays
-# in them), sets the rlimits and execs argv (the network/filesystem wrapper, then the command).
+# Runs as `python -I -S -c LAUNCHER_CODE <report fd> NAME=VALUE,... <cgroup.procs files> <harness pid>
+# -- argv...` in the child: it arms PR_SET_PDEATHSIG (SIGKILL once the harness is gone; exec keeps it),
+# joins the run's cgroups (writing its own pid; everything it execs and forks stays in them), sets
+# the rlimits and execs argv (the namespace wrapper, then the command). The cgroup join happens here,
+# as the harness's uid, before any privilege drop: the command itself never needs cgroupfs.
 # This replaces `preexec_fn`, which is unsafe when the caller has other threads (our aiohttp router
 # thread): a forked child may deadlock on a lock another thread held (the subprocess docs' warning
 # on preexec_fn). The launcher is a fresh interpreter, so nothing is shared.
@@ -56,8 +73,17 @@ _GROUP_EXIT_GRACE_S = 2.0
 # and closed before exec), so `isolation` states what was in force rather than what was asked.
 LAUNCHER_CODE = """\
 import os, resource, sys
-fd, limits, groups, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[5:]
+fd, limits, groups, ppid, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[6:]
 lines = []
+try:  # PR_SET_PDEATHSIG: SIGKILL when the harness dies; kept across exec (bwrap/unshare re-arm theirs)
+    import ctypes
+    if ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    lines.append("ok pdeathsig 9")
+except (OSError, AttributeError, ImportError) as exc:
+    lines.append("skip pdeathsig %s" % str(exc).replace("\\n", " "))
+if os.getppid() != ppid:
+    os._exit(137)  # the harness died before the signal was armed
 for procs in filter(None, groups.split(",")):
     try:
         with open(procs, "w") as f:
@@ -106,74 +132,15 @@ def _requested_rlimits(limits: Limits, timeout_s: float) -> tuple[dict[str, int]
     return requested, skipped
 
 
-# --- process sandbox: network wrappers ----------------------------------------------------------
-
-
-def _wrapper_failure(prefix: Sequence[str]) -> str | None:
-    """Run ``true`` under the wrapper; None when it works, else why not."""
-    try:
-        done = subprocess.run(
-            [*prefix, "true"], stdin=subprocess.DEVNULL, capture_output=True, timeout=_PROBE_TIMEOUT_S
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
-    if done.returncode != 0:
-        return f"exit {done.returncode}: {done.stderr.decode(errors='replace').strip()[-300:]}"
-    return None
-
+# --- process sandbox: wrappers -------------------------------------------------------------------
 
 #: What the command sees of the filesystem under bwrap (the run's own directory is bound on top).
 BWRAP_FILESYSTEM = "host read-only; writable: the run's directory and its private TMPDIR only; minimal /dev"
-
-
-@functools.cache
-def probe_bwrap() -> tuple[tuple[str, ...] | None, str]:
-    """``(argv prefix, description)`` when bwrap can confine the command here, else ``(None, reason)``.
-
-    The prefix unshares the network and mounts the host read-only (``/tmp`` included: a project or
-    venv may live there) with a minimal /dev; :func:`_wrap` adds the writable run directory and the
-    run's private ``TMPDIR``. Probed once per process (cached); the sandboxed child keeps the
-    caller's uid.
-    """
-    exe = shutil.which("bwrap")
-    if exe is None:
-        return None, "bwrap: not on PATH (Debian/Ubuntu package: bubblewrap)"
-    prefix: tuple[str, ...] = (exe, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/")
-    prefix += ("--dev", "/dev")
-    why = _wrapper_failure((*prefix, "--"))
-    if why is not None:
-        return None, f"bwrap: `{shlex.join(prefix)} -- true` failed: {why}"
-    return prefix, "bwrap --unshare-net: new network namespace with only loopback; caller's uid"
-
-
-def _wrap(method: str, prefix: Sequence[str], cwd: Path, writable: Sequence[Path] = ()) -> list[str]:
-    """The wrapper's argv for one run in ``cwd`` (bwrap: the run directory and ``writable`` are
-    bound writable over the read-only host)."""
-    if method != "bwrap":
-        return list(prefix)
-    binds = [arg for path in (cwd, *writable) for arg in ("--bind", str(path), str(path))]
-    return [*prefix, *binds, "--chdir", str(cwd), "--"]
-
-
-@functools.cache
-def probe_unshare() -> tuple[tuple[str, ...] | None, str]:
-    """Like :func:`probe_bwrap` for util-linux ``unshare`` in a new user + network namespace.
-
-    ``--map-current-user`` (util-linux ≥ 2.38) keeps the caller's uid; older versions only offer
-    ``--map-root-user``, under which the child is root *inside* the namespace (it can then e.g. read
-    the caller's own mode-000 files, but nothing the caller could not already reach).
-    """
-    exe = shutil.which("unshare")
-    if exe is None:
-        return None, "unshare: not on PATH (package util-linux)"
-    failures: list[str] = []
-    for mapping, who in (("--map-current-user", "caller's uid"), ("--map-root-user", "mapped root")):
-        prefix = (exe, mapping, "--net", "--")
-        why = _wrapper_failure(prefix)
-        if why is None:
-            return prefix, f"unshare {mapping} --net: new network namespace, loopback down; {who}"
-        failures.append(f"`{shlex.join(prefix)} true` failed: {why}")
-    return None, "unshare: " + "; ".join(failures)
+#: ... under unshare as root, where CONFINE_CODE drops to SANDBOX_UID.
+DROPPED_FILESYSTEM = (
+    f"host visible but owned by others: the command runs as uid {SANDBOX_UID}; private tmpfs over the "
+    "world-writable folders and hidden paths; writable: the run's directory and its private TMPDIR"
+)
 
 
 def _resolve_network(mode: str) -> tuple[str, tuple[str, ...], str]:
@@ -279,7 +246,10 @@ def _read_report(fd: int) -> tuple[dict[str, int], dict[str, str], dict[str, str
     unjoined: dict[str, str] = {}
     for line in b"".join(chunks).decode(errors="replace").splitlines():
         kind, name, detail = line.split(" ", 2)
-        if name == "cgroup":
+        if name == "pdeathsig":
+            if kind != "ok":
+                unjoined["pdeathsig"] = detail
+        elif name == "cgroup":
             if kind != "ok":
                 procs, _, why = detail.partition(": ")
                 unjoined[procs] = why
@@ -297,13 +267,14 @@ def _tail_file(f: IO[bytes]) -> str:
 
 
 class ProcessSandbox:
-    """Run a command as a child process: rlimits, own process group and cgroup, scrubbed env, no
-    network, and (under bwrap) a read-only host filesystem except the run's directory.
+    """Run a command as a child process: rlimits, own process group and cgroup, scrubbed env, and
+    the strongest namespace confinement this machine allows (``confine.py``): no network, its own
+    pid namespace and ``/proc``, an unprivileged uid, the host read-only or out of its uid's reach.
 
     Output goes to unlinked temporary files rather than pipes: ``run()`` waits for the command's
     exit, not for EOF, so a background process it left behind cannot stall the call, and memory
     stays bounded (the file is capped by RLIMIT_FSIZE). ``mounts`` are ignored: the child already
-    sees the whole filesystem (read-only under bwrap).
+    sees the host filesystem (read-only under bwrap) apart from ``hide``.
     """
 
     name: str = "process"
@@ -331,15 +302,34 @@ class ProcessSandbox:
         """
         found: list[str] = []
         try:
-            method, _, detail = _resolve_network(self.network)
+            method, prefix, detail = _resolve_network(self.network)
         except SandboxUnavailable as exc:
             return [str(exc)]
         if method == "none":
             found.append(f"no network isolation ({detail})")
-        if method != "bwrap":
+        dropped = runs_confine_stage(method, prefix) and drop_uid_blocker() is None
+        if method != "bwrap" and dropped:
             found.append(
-                "the filesystem is not confined: code under test can write outside its directory "
-                "(needs bwrap: Debian/Ubuntu package bubblewrap)"
+                f"the filesystem is only partly confined: code under test runs as uid {SANDBOX_UID}, can "
+                f"read the host and write world-writable folders other than {', '.join(WORLD_WRITABLE)} "
+                "(a read-only host needs bwrap: Debian/Ubuntu package bubblewrap)"
+            )
+        elif method != "bwrap":
+            found.append(
+                "the filesystem is not confined: code under test can write outside its directory, "
+                "including the hidden tests and the result files (needs bwrap: Debian/Ubuntu package "
+                "bubblewrap)"
+            )
+        if not has_pid_namespace(method, prefix):
+            found.append(
+                "no pid namespace: code under test sees the harness's processes, can signal them and "
+                "read their environment (needs bwrap or unshare --pid)"
+            )
+        if os.geteuid() == 0 and not dropped and not (method == "bwrap" and "--unshare-user" in prefix):
+            why = drop_uid_blocker() if runs_confine_stage(method, prefix) else None
+            found.append(
+                "code under test runs as root with root's capabilities"
+                + (f" ({why})" if why else " (needs bwrap with user namespaces, or unshare --pid)")
             )
         support = probe_cgroups()
         missing = [n for n, d in (("process", support.pids), ("memory", support.memory)) if d is None]
@@ -356,7 +346,15 @@ class ProcessSandbox:
         timeout_s: float,
         env: Mapping[str, str] | None = None,
         mounts: Sequence[Path] = (),
+        readonly: Sequence[Path] = (),
+        hide: Sequence[Path] = (),
+        channel: bool = False,
     ) -> SandboxResult:
+        """Run ``argv`` in ``cwd``. ``readonly`` paths (inside ``cwd`` or elsewhere) are mounted
+        read-only where the confinement can mount (bwrap, unshare as root); ``hide`` folders are
+        covered by an empty tmpfs there (``cwd`` and ``readonly`` reappear through them). With
+        ``channel``, the command gets the write end of a pipe as ``$HYBRIDARENA_CHANNEL_FD`` and
+        ``SandboxResult.channel`` holds what it wrote."""
         if not argv:
             raise ValueError("argv is empty: nothing to run")
         if timeout_s <= 0:
@@ -385,6 +383,7 @@ class ProcessSandbox:
         run_tmp = Path(tempfile.mkdtemp(prefix="hybridarena-run-"))
         child_env.update(TMPDIR=str(run_tmp), TEMP=str(run_tmp), TMP=str(run_tmp))
         try:
+            plan = _plan(method, prefix, cwd, run_tmp, readonly, hide)
             return self._run(
                 argv,
                 cwd,
@@ -395,8 +394,9 @@ class ProcessSandbox:
                 skipped,
                 group,
                 cgroup_note,
-                (method, prefix, detail),
-                run_tmp,
+                (method, detail),
+                plan,
+                channel,
             )
         finally:
             if group is not None:
@@ -415,15 +415,24 @@ class ProcessSandbox:
         skipped: dict[str, str],
         group: RunCgroup | None,
         cgroup_note: str,
-        network: tuple[str, Sequence[str], str],
-        run_tmp: Path,
+        network: tuple[str, str],
+        plan: _Plan,
+        channel: bool,
     ) -> SandboxResult:
-        method, prefix, detail = network
+        method, detail = network
         report_r, report_w = os.pipe()
         spec = ",".join(f"{name}={value}" for name, value in requested.items())
         groups = ",".join(group.procs_files) if group is not None else ""
-        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER_CODE, str(report_w), spec, groups, "--"]
-        full_argv = [*launcher, *_wrap(method, prefix, cwd, (run_tmp,)), *argv]
+        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER_CODE, str(report_w), spec, groups]
+        launcher += [str(os.getpid()), "--"]
+        full_argv = [*launcher, *plan.wrapper, *argv]
+        fds = [report_w]
+        reader: PipeReader | None = None
+        if channel:
+            channel_r, channel_w = os.pipe()
+            fds.append(channel_w)
+            child_env[FD_ENV] = str(channel_w)
+            reader = PipeReader(channel_r)
         try:
             with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
                 started = time.perf_counter()
@@ -436,10 +445,11 @@ class ProcessSandbox:
                         stdout=out,
                         stderr=err,
                         start_new_session=True,  # pgid == proc.pid: one killpg reaches every descendant
-                        pass_fds=(report_w,),
+                        pass_fds=fds,
                     )
                 finally:
-                    os.close(report_w)
+                    for fd in fds:
+                        os.close(fd)
                 try:
                     timed_out = not _wait_for_exit(proc, timeout_s)
                     duration_s = time.perf_counter() - started
@@ -453,6 +463,7 @@ class ProcessSandbox:
             report = _read_report(report_r)
         finally:
             os.close(report_r)
+            channel_data = reader.close() if reader is not None else None
 
         unjoined: dict[str, str] = {}
         if report is None:
@@ -462,9 +473,11 @@ class ProcessSandbox:
                 unjoined = dict.fromkeys(
                     group.procs_files, "unconfirmed: killed before the launcher reported"
                 )
+            pdeathsig: object = "unconfirmed: killed before the launcher reported"
         else:
             applied, more, unjoined = report
             skipped.update(more)
+            pdeathsig = unjoined.pop("pdeathsig", "SIGKILL")
         cgroup: dict[str, object]
         if group is None or not group.limits:
             cgroup = {"active": False, "detail": cgroup_note}
@@ -480,9 +493,16 @@ class ProcessSandbox:
             "kill": "process group (SIGKILL at timeout and after every run)",
             "env_scrubbed": removed,
             "home": str(cwd),
-            "filesystem": BWRAP_FILESYSTEM if method == "bwrap" else "host (not confined)",
+            "filesystem": plan.filesystem,
             "cgroup": cgroup,
+            "pid_namespace": plan.pid_namespace,
+            "user": plan.user,
+            "readonly": plan.readonly,
+            "hidden": [str(p) for p in plan.tmpfs],
+            "parent_death": pdeathsig,
         }
+        if reader is not None and reader.overflow:
+            isolation["channel_overflow"] = True
         return SandboxResult(
             exit_code=None if timed_out else proc.returncode,
             timed_out=timed_out,
@@ -490,4 +510,52 @@ class ProcessSandbox:
             stderr=stderr,
             duration_s=duration_s,
             isolation=isolation,
+            channel=channel_data,
         )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one run is confined: the wrapper argv between the launcher and the command, and what
+    ``isolation`` says about it."""
+
+    wrapper: list[str]
+    filesystem: str
+    pid_namespace: bool
+    user: str
+    readonly: bool
+    tmpfs: list[Path]
+
+
+def _plan(
+    method: str,
+    prefix: Sequence[str],
+    cwd: Path,
+    run_tmp: Path,
+    readonly: Sequence[Path],
+    hide: Sequence[Path],
+) -> _Plan:
+    pid_ns = has_pid_namespace(method, prefix)
+    ro = [p.resolve() for p in readonly if p.exists()]
+    rw = [cwd, run_tmp]
+    if method == "bwrap":
+        tmpfs = outermost(hideable(hide, keep=interpreter_paths()))
+        user = f"uid {SANDBOX_UID} in a user namespace" if "--unshare-user" in prefix else "caller's uid"
+        wrapper = bwrap_argv(prefix, cwd, tmpfs, rw, ro)
+        return _Plan(wrapper, BWRAP_FILESYSTEM, pid_ns, user, True, tmpfs)
+    if runs_confine_stage(method, prefix) and drop_uid_blocker() is None:
+        # uid SANDBOX_UID must be able to reach and write its folders: hand them over, hide every
+        # ancestor it cannot traverse (and the world-writable folders) under a tmpfs, and bind the
+        # run's folders and the interpreter back through it.
+        for folder in rw:
+            chown_tree(folder, SANDBOX_UID)
+        interpreter = interpreter_paths()
+        blocked = [b for p in (*rw, *ro, *interpreter) if (b := blocked_ancestor(p)) is not None]
+        candidates = [*hide, *(Path(w) for w in WORLD_WRITABLE), *blocked]
+        tmpfs = outermost([c.resolve() for c in candidates if c.resolve() != Path("/") and c.is_dir()])
+        tmpfs = sorted(set(tmpfs))
+        under = [p for p in interpreter if any(t == p or t in p.parents for t in tmpfs)]
+        wrapper = [*prefix, *confine_stage_argv(SANDBOX_UID, cwd, tmpfs, rw, [*ro, *under])]
+        return _Plan(wrapper, DROPPED_FILESYSTEM, pid_ns, f"uid {SANDBOX_UID}", True, tmpfs)
+    user = "caller's uid" if method != "unshare" or "--map-root-user" not in prefix else "mapped root"
+    return _Plan(list(prefix), "host (not confined)", pid_ns, user, False, [])
