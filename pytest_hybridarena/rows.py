@@ -75,7 +75,9 @@ class Row:
 
     ``rounds`` (``{"used", "pass_round", "outcomes", "score_s"}``) is set only for agents that work
     in rounds (``rounds.py``); ``review`` (``{"rounds", "lines_changed", "files_changed"}``) for every
-    agent that ran (``review.py``). Both are None otherwise (``docs/rows.md``).
+    agent that ran (``review.py``); ``sampling`` (per tier: how the router drew the cell's calls,
+    the router's cell usage) for cells that had a router. All None otherwise, and in rows written
+    before they existed (``docs/rows.md``).
     """
 
     run_id: str
@@ -102,6 +104,7 @@ class Row:
     attempt: int = 1
     rounds: dict[str, Any] | None = None
     review: dict[str, Any] | None = None
+    sampling: dict[str, Any] | None = None
     schema: int = SCHEMA_VERSION
 
     def replace(self, **changes: Any) -> Row:
@@ -135,6 +138,7 @@ class Row:
             "attempt": self.attempt,
             "rounds": _copy(self.rounds),
             "review": dict(self.review) if self.review is not None else None,
+            "sampling": _copy_nested(self.sampling),
         }
         _check_builtins(data, "row")
         return data
@@ -172,6 +176,7 @@ class Row:
             attempt=int(data.get("attempt", 1)),
             rounds=data.get("rounds"),
             review=data.get("review"),
+            sampling=data.get("sampling"),
         )
 
 
@@ -179,6 +184,14 @@ def _copy(rounds: dict[str, Any] | None) -> dict[str, Any] | None:
     if rounds is None:
         return None
     return {k: list(v) if isinstance(v, list | tuple) else v for k, v in rounds.items()}
+
+
+def _copy_nested(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_nested(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy_nested(v) for v in value]
+    return value
 
 
 _BUILTIN_SCALARS = (str, int, float, bool, type(None))

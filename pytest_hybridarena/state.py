@@ -86,6 +86,7 @@ class ArenaState:
             record_dir=Path(self.settings.record) if self.settings.record else None,
             replay_dir=Path(self.settings.replay) if self.settings.replay else None,
             replay_fallback=self.settings.replay_fallback,
+            **self.settings.router_options(),  # per-tier guards and call limits
         )
 
     @property

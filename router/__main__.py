@@ -6,6 +6,10 @@
 Serves a fixed default cell at the plain base URL (``http://127.0.0.1:8787/v1``) so any agent or
 editor can be pointed at it by hand, prints one line per call to stderr, appends the decision log
 to ``--decisions`` if given, and prints the default cell's totals on Ctrl-C.
+
+The default cell has no time budget, so each tier's call limit comes from ``--call-timeout``
+(local 180 s, mid and cloud 600 s unless given). Guards are off unless asked for, per tier:
+``--repeat-penalty local:1.1``, ``--max-tokens-cap local:4096``, ``--tool-nudge local``.
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
+from pytest_hybridarena.router.guards import parse_tier_list, parse_tier_values
 from pytest_hybridarena.router.server import RouterServer
-from pytest_hybridarena.router.settings import RouterConfig
+from pytest_hybridarena.router.settings import TIERS, RouterConfig, TierGuards, tier_config
 from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy
+
+#: Standalone call limits: the default cell has no budget to bound its calls.
+STANDALONE_TIMEOUTS = "local:180,mid:600,cloud:600"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,15 +57,48 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8787)
     p.add_argument("--decisions", type=Path, default=None, help="append decision records (JSONL) here")
-    p.add_argument("--max-tokens-cap", type=int, default=defaults.max_tokens_cap)
     p.add_argument(
-        "--request-timeout", type=float, default=defaults.request_timeout_s, help="local request timeout, s"
+        "--max-tokens-cap",
+        default=None,
+        metavar="TIER:N[,TIER:N]",
+        help="max_tokens to send when the agent sent none, per tier (N alone: every tier); default: none",
     )
     p.add_argument(
-        "--tool-nudge", action="store_true", help="append the tool-use policy to local system prompts"
+        "--repeat-penalty",
+        default=None,
+        metavar="TIER:X[,TIER:X]",
+        help="repeat penalty per tier, embedded and ollama backends only (X alone: every tier); "
+        "default: none",
     )
+    p.add_argument(
+        "--tool-nudge",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="TIERS",
+        help="append the tool-use policy to the system prompt on these tiers (alone: local)",
+    )
+    p.add_argument(
+        "--call-timeout",
+        default=STANDALONE_TIMEOUTS,
+        metavar="TIER:S[,TIER:S]",
+        help="per-call time limit per tier, seconds (S alone: every tier; default: %(default)s)",
+    )
+    p.add_argument("--request-timeout", type=float, default=None, help="the local tier's call limit, s")
     p.add_argument("--quiet", action="store_true", help="do not print one line per call")
     return p.parse_args(argv)
+
+
+def tier_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """RouterConfig's per-tier guards and call limits from the command line (ValueError if bad)."""
+    caps = parse_tier_values(args.max_tokens_cap, int, TIERS) if args.max_tokens_cap else {}
+    penalties = parse_tier_values(args.repeat_penalty, float, TIERS) if args.repeat_penalty else {}
+    nudged = parse_tier_list(args.tool_nudge, TIERS) if args.tool_nudge else ()
+    limits = parse_tier_values(args.call_timeout, float, TIERS) if args.call_timeout else {}
+    if args.request_timeout is not None:
+        limits["local"] = args.request_timeout
+    guards = {tier: TierGuards(caps.get(tier), penalties.get(tier), tier in nudged) for tier in TIERS}
+    return tier_config(guards, limits)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         make_strategy(args.strategy)
         config = RouterConfig(
+            **tier_fields(args),
             local=args.local,
             cloud=args.cloud,
             mid=args.mid,
@@ -72,9 +115,6 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             decisions_path=args.decisions,
-            max_tokens_cap=args.max_tokens_cap,
-            request_timeout_s=args.request_timeout,
-            tool_nudge=args.tool_nudge,
             default_cell_strategy=args.strategy,
             echo_decisions=not args.quiet,
         )

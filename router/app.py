@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from pytest_hybridarena.pricing import load_prices
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions, LocalGuards
+from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Guards
 from pytest_hybridarena.router.backends.replay import Taping
 from pytest_hybridarena.router.decisions import DecisionLog
+from pytest_hybridarena.router.guards import takes_repeat_penalty
 from pytest_hybridarena.router.handlers import routes
 from pytest_hybridarena.router.keys import STATE
 from pytest_hybridarena.router.services import RouterServices
-from pytest_hybridarena.router.settings import TOOL_NUDGE_TEXT, RouterConfig
+from pytest_hybridarena.router.settings import TOOL_NUDGE_TEXT, RouterConfig, TierGuards
 from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.router.state import RouterState
 from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy
@@ -28,29 +29,47 @@ __all__ = ["DEFAULT_CELL_ID", "build_state", "create_app"]
 DEFAULT_CELL_ID = "default"
 
 
-def build_state(config: RouterConfig) -> RouterState:
-    guards = LocalGuards(
-        max_tokens_cap=config.max_tokens_cap,
-        repeat_penalty=config.repeat_penalty,
-        tool_nudge=TOOL_NUDGE_TEXT if config.tool_nudge else None,
+def backend_guards(tier: TierGuards) -> Guards:
+    """A tier's guards as its backend applies them."""
+    return Guards(
+        max_tokens_cap=tier.max_tokens_cap or 0,
+        repeat_penalty=tier.repeat_penalty,
+        tool_nudge=TOOL_NUDGE_TEXT if tier.tool_nudge else None,
     )
+
+
+def check_guards(config: RouterConfig) -> None:
+    """ValueError when a tier asks for a repeat penalty its backend's API cannot express."""
+    for side in ("local", "mid", "cloud"):
+        spec = getattr(config, side)
+        if spec and config.guards_for(side).repeat_penalty is not None and not takes_repeat_penalty(spec):
+            raise ValueError(
+                f"a repeat penalty for the {side} tier needs an embedded or ollama backend; "
+                f"{spec!r} speaks an API that has none"
+            )
+
+
+def build_state(config: RouterConfig) -> RouterState:
+    check_guards(config)
     taping = Taping(config)  # record / replay wrappers; plain make_backend when neither is set
-    local = taping.backend(config.local, BackendOptions("local", guards, config.connect_timeout_s), "local")
-    cloud = taping.backend(config.cloud, BackendOptions("cloud", None, config.connect_timeout_s), "cloud")
+
+    def options(side: Side) -> BackendOptions:
+        return BackendOptions(side, backend_guards(config.guards_for(side)), config.connect_timeout_s)
+
+    local = taping.backend(config.local, options("local"), "local")
+    cloud = taping.backend(config.cloud, options("cloud"), "cloud")
     backends: dict[Side, Backend] = {"local": local, "cloud": cloud}
     priced: set[Side] = {"cloud"}
     if config.mid:
-        # The mid tier is the stronger model: no local guards (like the cloud), priced unless it
-        # runs on the user's own hardware (router/specs.py: runs_locally).
-        options = BackendOptions("mid", None, config.connect_timeout_s)
-        backends["mid"] = taping.backend(config.mid, options, "mid")
+        # Priced unless it runs on the user's own hardware (router/specs.py: runs_locally).
+        backends["mid"] = taping.backend(config.mid, options("mid"), "mid")
         if not runs_locally(config.mid):
             priced.add("mid")
     extra = []
     classifier = local
     if config.classifier:
-        options = BackendOptions("local", None, config.connect_timeout_s)
-        classifier = taping.backend(config.classifier, options, "classifier")
+        helper = BackendOptions("local", None, config.connect_timeout_s)
+        classifier = taping.backend(config.classifier, helper, "classifier")
         extra.append(classifier)
     embedder = None
     if config.embedder:
@@ -67,11 +86,7 @@ def build_state(config: RouterConfig) -> RouterState:
         services=services,
         log=log,
         prices=load_prices(config.prices_path),
-        guards={
-            "max_tokens_cap": config.max_tokens_cap,
-            "repeat_penalty": config.repeat_penalty,
-            "tool_nudge": config.tool_nudge,
-        },
+        guards={side: config.guards_for(side).to_dict() for side in backends},
         extra_backends=extra,
     )
     if config.default_cell_strategy:

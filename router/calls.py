@@ -4,11 +4,17 @@ turbo), account, and log exactly one decision record.
 
 Time is split three ways so the router's own cost stays visible: time waiting on the upstream,
 time waiting on the agent's socket (stream writes), and the rest, which is router overhead.
+
+Budgets (docs/router.md#budgets): every upstream attempt may take at most what is left of the
+cell's budget, or of the tier's own limit when the caller set one and it ends first. A call cut
+by the cell's budget fails with the kind ``budget`` (``local_budget``...), never retried, and what
+the upstream had spent by then is still counted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pytest_hybridarena.router.answers import unusable_reason
-from pytest_hybridarena.router.backends.base import Backend, Stream, UpstreamError
+from pytest_hybridarena.router.backends.base import Backend, Stream, UpstreamError, estimate_usage, within
 from pytest_hybridarena.router.cells import Cell
 from pytest_hybridarena.router.errors import ApiError
 from pytest_hybridarena.router.state import RouterState
@@ -29,7 +35,14 @@ from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion
 __all__ = ["Call", "ChunkSource", "check_budget"]
 
 T = TypeVar("T")
-_STATUS_FOR_KIND = {"connect": 502, "timeout": 504, "protocol": 502, "stream": 502, "config": 500}
+_STATUS_FOR_KIND = {
+    "connect": 502,
+    "timeout": 504,
+    "budget": 504,
+    "protocol": 502,
+    "stream": 502,
+    "config": 500,
+}
 
 
 def check_budget(state: RouterState, cell: Cell, body_bytes: int) -> None:
@@ -79,7 +92,11 @@ class Call:
         self.error: dict[str, str] | None = None
         self.status = 200
         self._finished = False
+        self._by_cell = False  # the last attempt's time limit was the cell's remaining budget
         self.tape = enter_call(cell.id, cell.key, self.index, cell)  # backends see the cell (record/replay)
+        self._task = asyncio.current_task()
+        if self._task is not None:
+            cell.inflight.add(self._task)  # closing the cell cancels it
 
     # -- deciding ---------------------------------------------------------------------------
     async def decide(self) -> Decision:
@@ -92,7 +109,10 @@ class Call:
             )
         else:
             try:
-                decision = await self.cell.strategy.decide(self.req, ctx)
+                # A strategy's own model calls (classifier, embeddings) fit in the cell's budget too.
+                left = self.cell.remaining_s()
+                async with within(math.inf if left is None else max(left, 0.0)):
+                    decision = await self.cell.strategy.decide(self.req, ctx)
             except Exception as exc:  # a broken strategy must not break the agent's call
                 decision = Decision(
                     "local",
@@ -137,37 +157,43 @@ class Call:
     async def _upstream(
         self, side: Side, op: Callable[[Backend, float], Awaitable[T]], checked: bool = False
     ) -> T:
-        """Local: one attempt within request_timeout_s. Cloud: up to 1 + cloud_retries attempts
-        within cloud_timeout_s, backing off exponentially with full jitter, or exactly as long as
-        Retry-After says (giving up when it asks for more than retry_after_cap_s). Mid: like local
-        when its answer is checked (the cloud is the fallback, retrying would only delay it),
-        like the cloud when it answers last."""
+        """Local: one attempt. Cloud: up to 1 + cloud_retries attempts, backing off exponentially
+        with full jitter, or exactly as long as Retry-After says (giving up when it asks for more
+        than retry_after_cap_s). Mid: like local when its answer is checked (the cloud is the
+        fallback, retrying would only delay it), like the cloud when it answers last. All
+        attempts of a call fit in the tier's limit (``RouterConfig.timeout_for``) and in what is
+        left of the cell's budget; a timeout set by the latter is raised as kind ``budget``."""
         cfg = self.state.config
         backend = self.state.backends[side]
         retrying = side == "cloud" or (side == "mid" and not checked)
-        budget = cfg.cloud_timeout_s if retrying else cfg.request_timeout_s
+        limit = cfg.timeout_for(side)
         attempts = 1 + cfg.cloud_retries if retrying else 1
         begin = time.perf_counter()
         for attempt in range(attempts):
-            remaining = budget - (time.perf_counter() - begin)
+            left, self._by_cell = self._time_left(limit, begin)
             t = time.perf_counter()
             try:
-                if remaining <= 0:
-                    raise UpstreamError("timeout", f"{backend.label}: retry budget of {budget:g}s used up")
-                result = await op(backend, remaining)
-            except UpstreamError as err:
+                if left <= 0 and self._by_cell:
+                    raise UpstreamError("budget", f"{backend.label}: the cell's budget is used up")
+                if left <= 0:
+                    raise UpstreamError("timeout", f"{backend.label}: retry budget of {limit:g}s used up")
+                result = await op(backend, left)
+            except UpstreamError as exc:
                 self.upstream_s += time.perf_counter() - t
+                err = self.cut(side, exc)
                 self.attempts.append(f"{side}:{err.label}")
-                if not retrying or not err.retryable or attempt == attempts - 1:
-                    raise
-                if err.retry_after is not None:
-                    if err.retry_after > cfg.retry_after_cap_s:
+                gives_up = not retrying or not err.retryable or attempt == attempts - 1
+                if not gives_up:
+                    if err.retry_after is not None:
+                        delay = err.retry_after
+                        gives_up = delay > cfg.retry_after_cap_s
+                    else:
+                        delay = random.uniform(0, cfg.retry_backoff_s * 2**attempt)
+                    gives_up = gives_up or delay >= self._time_left(limit, begin)[0]
+                if gives_up:
+                    if err is exc:
                         raise
-                    delay = err.retry_after
-                else:
-                    delay = random.uniform(0, cfg.retry_backoff_s * 2**attempt)
-                if delay >= budget - (time.perf_counter() - begin):
-                    raise
+                    raise err from exc
                 await asyncio.sleep(delay)
                 self.upstream_s += delay
                 continue
@@ -175,7 +201,34 @@ class Call:
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _time_left(self, limit: float | None, begin: float) -> tuple[float, bool]:
+        """Seconds the next attempt may take (``math.inf``: unbounded) and whether the cell's
+        budget, rather than the tier's limit, sets it."""
+        tier_left = math.inf if limit is None else limit - (time.perf_counter() - begin)
+        cell_left = self.cell.remaining_s()
+        if cell_left is not None and cell_left <= tier_left:
+            return cell_left, True
+        return tier_left, False
+
+    def cut(self, side: Side, err: UpstreamError) -> UpstreamError:
+        """``err`` as the call reports it. A timed-out call still counts what the upstream spent
+        on it when the backend knows (embedded generations do); one cut by the cell's budget
+        becomes kind ``budget`` and, when the backend cannot say, counts the router's estimate of
+        the prompt and of the streamed text. Other errors pass unchanged."""
+        if err.kind != "timeout":
+            return err
+        if not self._by_cell:
+            self.cell.usage.add_tokens(side, err.usage)
+            return err
+        usage = err.usage or estimate_usage(self.req, "")
+        self.cell.usage.add_tokens(side, usage)
+        return UpstreamError(
+            "budget", f"cut by the cell's budget of {self.cell.budget_s:g}s: {err.message}", usage=usage
+        )
+
     def _count_side(self, side: Side) -> None:
+        cap = self.state.config.guards_for(side).max_tokens_cap
+        self.cell.usage.observe_sampling(side, self.req.body, cap is not None and self.req.max_tokens is None)
         self.chain.append(side)
         if side == "local":
             self.cell.usage.local += 1
@@ -269,9 +322,16 @@ class Call:
         async def collect(backend: Backend, budget_s: float) -> Stream:
             s = await backend.open_stream(self.req, budget_s)
             try:
-                async with asyncio.timeout(budget_s):
+                async with within(budget_s):
                     async for chunk in s:
                         chunks.append(chunk)
+            except TimeoutError as exc:
+                spent = s.usage or estimate_usage(self.req, "x" * s.text_chars)
+                raise UpstreamError("timeout", f"{backend.label}: stream timed out", usage=spent) from exc
+            except UpstreamError as err:
+                if err.usage is None and err.kind == "timeout":
+                    err.usage = s.usage or estimate_usage(self.req, "x" * s.text_chars)
+                raise
             finally:
                 await s.close()
             return s
@@ -293,12 +353,8 @@ class Call:
             err: UpstreamError | None = None
             try:
                 stream = await self._upstream(side, self._collector(chunks), checked=True)
-            except (UpstreamError, TimeoutError) as exc:
-                err = (
-                    exc
-                    if isinstance(exc, UpstreamError)
-                    else UpstreamError("timeout", f"{side} stream timed out")
-                )
+            except UpstreamError as exc:
+                err = exc
             result = None
             if stream is not None:
                 self.cell.usage.add_tokens(side, stream.usage)
@@ -331,6 +387,15 @@ class Call:
     def client_gone(self) -> None:
         self.error = {"kind": "client_disconnected", "message": "the agent closed the connection mid-stream"}
 
+    def cancelled(self) -> None:
+        """The call's handler was cancelled: its cell closed (or the router stopped) mid-call."""
+        if self.error is None:
+            self.status = 499
+            self.error = {
+                "kind": f"{self.side}_cancelled",
+                "message": "the cell closed while this call was in flight; its generation was stopped",
+            }
+
     # -- headers, accounting, log -----------------------------------------------------------
     def overhead_s(self) -> float:
         return max(0.0, time.perf_counter() - self.started - self.upstream_s - self.client_s)
@@ -353,6 +418,8 @@ class Call:
         if self._finished:
             return
         self._finished = True
+        if self._task is not None:
+            self.cell.inflight.discard(self._task)
         state, cell, u = self.state, self.cell, self.cell.usage
         total_s = time.perf_counter() - self.started
         overhead = self.overhead_s()
@@ -413,7 +480,7 @@ class Call:
             "decide_ms": round(self.decide_s * 1000, 3),
             "upstream_ms": round(self.upstream_s * 1000, 3),
             "overhead_ms": round(overhead * 1000, 3),
-            "guards": state.guards if self.side == "local" else {},
+            "guards": state.guards.get(self.side, {}),
             "prompt_preview": last_user_text(self.req.messages)[:200],
         }
         if state.has_mid:  # a two-sided router logs exactly the fields it always did
@@ -477,6 +544,11 @@ class ChunkSource:
             except StopAsyncIteration:
                 call.upstream_s += time.perf_counter() - t
                 break
+            except UpstreamError as err:
+                call.upstream_s += time.perf_counter() - t
+                if err.kind == "timeout" and err.usage is None:
+                    err.usage = self.stream.usage or estimate_usage(call.req, "x" * self.stream.text_chars)
+                raise call.cut(call.side, err) from err
             call.upstream_s += time.perf_counter() - t
             yield chunk
         call.usage = self.stream.usage

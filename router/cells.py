@@ -1,6 +1,10 @@
 """Cells: what a URL's ``/cell/<id>/`` segment binds (strategy, seed, per-cell state) and the
 per-cell accounting returned to the item that opened it.
 
+A cell opened with a budget (the item's time budget) has a deadline: every call's time limit is
+what is left of it (docs/router.md#budgets), and closing the cell cancels the calls still in
+flight, so nothing the cell started outlives it.
+
 Cell ids are ``<slug of the cell key>-<random token>``: readable in logs, unguessable, so another
 local process cannot spend the cloud key through the proxy by guessing a URL. All mutation
 happens on the router's event loop; the server wrapper hops there for open and close.
@@ -8,18 +12,56 @@ happens on the router's event loop; the server wrapper hops there for open and c
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_hybridarena.router.strategies.base import CellContext, Services, Strategy
 from pytest_hybridarena.router.wire.shapes import Side, Usage
 
-__all__ = ["Cell", "CellRegistry", "CellUsage"]
+__all__ = ["Cell", "CellRegistry", "CellUsage", "TierSampling"]
 
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_RECORDED_ERRORS = 50
+MAX_DISTINCT_VALUES = 20  # per sampling parameter and tier; agents send one or two
+
+
+@dataclass
+class TierSampling:
+    """How one tier's requests were drawn in a cell: the sampling parameters as the agent sent
+    them (distinct values in first-seen order; None for a call that sent none, so the backend's
+    default applied) and how often the tier's max-tokens cap filled in a missing limit."""
+
+    calls: int = 0
+    temperature: list[float | None] = field(default_factory=list)
+    top_p: list[float | None] = field(default_factory=list)
+    seed: list[float | None] = field(default_factory=list)  # ints, as sent
+    capped_calls: int = 0
+
+    def observe(self, body: dict[str, Any], capped: bool) -> None:
+        self.calls += 1
+        self.capped_calls += capped
+        for name, values in (("temperature", self.temperature), ("top_p", self.top_p), ("seed", self.seed)):
+            value = body.get(name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                value = None
+            if value not in values and len(values) < MAX_DISTINCT_VALUES:
+                values.append(value)
+
+    def to_dict(self, guards: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "temperature": list(self.temperature),
+            "top_p": list(self.top_p),
+            "seed": list(self.seed),
+            "repeat_penalty": guards.get("repeat_penalty"),
+            "max_tokens_cap": guards.get("max_tokens_cap"),
+            "capped_calls": self.capped_calls,
+            "tool_nudge": bool(guards.get("tool_nudge")),
+        }
 
 
 @dataclass
@@ -51,6 +93,10 @@ class CellUsage:
     overhead_s: float = 0.0
     error_list: list[dict[str, Any]] = field(default_factory=list)
     decisions: int = 0
+    sampling: dict[str, TierSampling] = field(default_factory=dict)
+
+    def observe_sampling(self, side: Side, body: dict[str, Any], capped: bool) -> None:
+        self.sampling.setdefault(side, TierSampling()).observe(body, capped)
 
     def add_tokens(self, side: Side, usage: Usage | None) -> None:
         if usage is None:
@@ -86,6 +132,15 @@ class Cell:
     next_index: int = 0
     closed: bool = False
     budget_reported: bool = False
+    #: ``time.monotonic()`` by which the cell's calls must be done; None: no budget.
+    deadline: float | None = None
+    budget_s: float | None = None
+    #: The handler tasks of the calls in flight (cancelled when the cell closes).
+    inflight: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def remaining_s(self) -> float | None:
+        """Seconds left of the cell's budget (may be <= 0); None when it has none."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     def to_dict(
         self, local_model: str, cloud_model: str, guards: dict[str, Any], mid_model: str | None = None
@@ -118,7 +173,9 @@ class Cell:
             "errors": [dict(e) for e in u.error_list],
             "decisions": u.decisions,
             "request_bytes": self.request_bytes,
-            "guards": dict(guards),
+            "guards": {side: dict(g) for side, g in guards.items()},
+            "sampling": {side: u.sampling.get(side, TierSampling()).to_dict(g) for side, g in guards.items()},
+            "budget_s": self.budget_s,
         }
         if mid_model is not None:
             out["calls"] = _with_after(out["calls"], "local", {"mid": u.mid})
@@ -164,14 +221,21 @@ class CellRegistry:
         seed: int,
         services: Services,
         cell_id: str | None = None,
+        budget_s: float | None = None,
     ) -> Cell:
+        """Open a cell; with ``budget_s`` its calls must be done within that many seconds."""
         cid = cell_id or make_cell_id(cell_key)
         if cid in self._cells:
             raise ValueError(f"cell id {cid!r} is already open")
+        if budget_s is not None and budget_s <= 0:
+            raise ValueError(f"cell {cell_key!r}: budget_s must be > 0, got {budget_s!r}")
         context = CellContext(cell_key=cell_key, seed=seed, services=services)
         cell = Cell(
             id=cid, key=cell_key, strategy_spec=strategy_spec, strategy=strategy, seed=seed, context=context
         )
+        if budget_s is not None:
+            cell.budget_s = budget_s
+            cell.deadline = time.monotonic() + budget_s
         self._cells[cid] = cell
         return cell
 
@@ -184,6 +248,8 @@ class CellRegistry:
                 raise KeyError(f"no open cell with id or key {id_or_key!r} ({len(matches)} matches by key)")
             cell = self._cells.pop(matches[0].id)
         cell.closed = True
+        for task in cell.inflight:
+            task.cancel()
         return cell
 
     def all(self) -> list[Cell]:

@@ -1,25 +1,83 @@
 """Request changes the router makes on the way upstream, each explicit and recorded.
 
-Local side: a max-tokens cap when the agent sent none (a small model in a loop can otherwise
-generate until the timeout), and the optional tool-use nudge (off by default; when on it changes
-what the local model sees, so it is reported in the cell's usage and the row). Cloud side: the
-parameter renames OpenAI's reasoning models require. Model output is never touched here.
+Per tier, all opt-in (``TierGuards``; off by default so every tier answers what the agent sent):
+a max-tokens cap when the agent sent none, a repeat penalty (``embedded`` and ``ollama`` backends
+only: the OpenAI and Anthropic APIs have none), and the tool-use nudge. Whatever is on changes
+what the model does, so it is reported in the cell's usage and the row. OpenAI's reasoning models
+on a hosted tier need their parameter renames. Model output is never touched here.
+
+The ``TIER:VALUE`` parsers are shared by the plugin's options and the standalone CLI.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from pytest_hybridarena.router.backends.base import LocalGuards
+from pytest_hybridarena.router.backends.base import Guards
+from pytest_hybridarena.router.specs import parse_backend_spec
 from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest
 
-__all__ = ["guarded_body", "reasoning_model_params"]
+__all__ = [
+    "REPEAT_PENALTY_SCHEMES",
+    "guarded_body",
+    "parse_tier_list",
+    "parse_tier_values",
+    "reasoning_model_params",
+    "takes_repeat_penalty",
+]
 
+T = TypeVar("T")
 _REASONING = re.compile(r"^(?:gpt-5|o1|o3|o4)", re.IGNORECASE)
+#: Backend schemes whose API has a repeat penalty.
+REPEAT_PENALTY_SCHEMES = ("embedded", "ollama")
 
 
-def guarded_body(req: ChatRequest, guards: LocalGuards | None) -> JSON:
-    """A shallow copy of the request body with the local guards applied (none for cloud)."""
+def parse_tier_values(text: str, convert: Callable[[str], T], tiers: Sequence[str]) -> dict[str, T]:
+    """``"local:1.1,cloud:1.1"`` -> ``{"local": 1.1, "cloud": 1.1}``; a bare ``"1.1"`` means every
+    tier in ``tiers``. ValueError names the part, the tier or the value that is wrong; ``convert``
+    raises ValueError for a bad value."""
+    out: dict[str, T] = {}
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    if not parts:
+        raise ValueError(f"{text!r} names nothing; give TIER:VALUE[,TIER:VALUE] or one VALUE for every tier")
+    for part in parts:
+        tier, sep, value = part.rpartition(":")
+        if not sep:
+            if len(parts) > 1:
+                raise ValueError(f"{part!r} names no tier; write TIER:VALUE (tiers: {', '.join(tiers)})")
+            return {t: convert(part) for t in tiers}
+        tier = tier.strip()
+        if tier not in tiers:
+            raise ValueError(f"{part!r}: unknown tier {tier!r}; this run's tiers are {', '.join(tiers)}")
+        if tier in out:
+            raise ValueError(f"tier {tier!r} given twice")
+        out[tier] = convert(value.strip())
+    return out
+
+
+def parse_tier_list(text: str, tiers: Sequence[str]) -> tuple[str, ...]:
+    """``"local,mid"`` -> ``("local", "mid")`` (``all``: every tier in ``tiers``)."""
+    names = [p.strip() for p in str(text).split(",") if p.strip()]
+    if names == ["all"]:
+        return tuple(tiers)
+    for name in names:
+        if name not in tiers:
+            raise ValueError(f"unknown tier {name!r}; this run's tiers are {', '.join(tiers)} (or all)")
+    return tuple(t for t in tiers if t in names)
+
+
+def takes_repeat_penalty(spec: str) -> bool:
+    """Whether the backend ``spec`` names can apply a repeat penalty (``replay:`` looks at the
+    recorded backend's scheme)."""
+    parsed = parse_backend_spec(spec)
+    scheme = parsed.model.partition(":")[0] if parsed.scheme == "replay" else parsed.scheme
+    return scheme in REPEAT_PENALTY_SCHEMES
+
+
+def guarded_body(req: ChatRequest, guards: Guards | None) -> JSON:
+    """A shallow copy of the request body with the tier's guards applied (None: no changes)."""
     body = dict(req.body)
     if guards is None:
         return body

@@ -7,6 +7,7 @@ cells are 404 JSON.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
@@ -99,6 +100,10 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
         if call is not None:
             call.status = err.status
         return _openai_error(err)
+    except asyncio.CancelledError:  # the cell closed (or the router stopped) mid-call
+        if call is not None:
+            call.cancelled()
+        raise
     finally:
         if call is not None:
             call.finish()
@@ -162,6 +167,10 @@ async def messages(request: web.Request) -> web.StreamResponse:
         if call is not None:
             call.status = err.status
         return _anthropic_error(err)
+    except asyncio.CancelledError:  # the cell closed (or the router stopped) mid-call
+        if call is not None:
+            call.cancelled()
+        raise
     finally:
         if call is not None:
             call.finish()

@@ -9,12 +9,18 @@ in a thread named ``arena-router``, serves with ``web.AppRunner`` + ``TCPSite`` 
 The loop is uvloop when it is installed (the ``dev`` extra has it), plain asyncio otherwise;
 ``$ARENA_ROUTER_LOOP`` forces one (:func:`new_loop`; the measured difference is in
 docs/performance.md).
+
+Stopping is safe at any moment, a generation running included (Ctrl-C, pytest-timeout, the end
+of a session whose last agent left a call behind): :meth:`RouterServer.stop` cancels the calls in
+flight first, so aiohttp's shutdown has nothing to wait for, and the backends' cleanup waits for
+their generations to stop before the loop ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -23,6 +29,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.backends.replay import flush_tapes
+from pytest_hybridarena.router.cells import Cell
 from pytest_hybridarena.router.keys import STATE
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.router.state import RouterState
@@ -105,7 +112,8 @@ class RouterServer:
             return self
 
     async def _serve(self, app: web.Application) -> int:
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        # Calls in flight are cancelled before cleanup (stop), so shutdown never waits for them.
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port)
         await site.start()
@@ -113,14 +121,24 @@ class RouterServer:
         # TCPSite.port only exists from aiohttp 3.14; runner.addresses works on every 3.x.
         return int(runner.addresses[0][1])
 
-    def stop(self, timeout_s: float = 30.0) -> None:
-        """Stop serving and join the thread. Idempotent; safe if start() failed."""
+    def stop(self, timeout_s: float = 90.0) -> None:
+        """Stop serving and join the thread. Idempotent; safe if start() failed; never raises for
+        a shutdown that went wrong (it says so on stderr): it runs in session teardown, where an
+        exception would be an error belonging to no cell.
+
+        Calls still in flight are cancelled first (their generations stop), then the app is
+        cleaned up: the backends close, an embedded one once its generations have ended."""
         with self._lock:
             if self._loop is None or self._thread is None:
                 return
             if self._runner is not None and self._loop.is_running():
+                runner, state = self._runner, self._state
                 try:
-                    self._call(self._runner.cleanup(), timeout_s)
+                    if state is not None:
+                        self._call(_cancel_inflight(state.cells.all()), timeout_s)
+                    self._call(runner.cleanup(), timeout_s)
+                except Exception as exc:
+                    print(f"arena router: stop: {type(exc).__name__}: {exc}", file=sys.stderr)
                 finally:
                     self._runner = None
             self._shutdown_loop(timeout_s)
@@ -156,16 +174,22 @@ class RouterServer:
             raise RuntimeError("RouterServer is not started")
         return self._port
 
-    def open_cell(self, cell_key: str, strategy: str, seed: int = 0) -> CellHandle:
+    def open_cell(
+        self, cell_key: str, strategy: str, seed: int = 0, budget_s: float | None = None
+    ) -> CellHandle:
         """Open a cell bound to ``strategy`` (``name@k=v;k2=v2``). ValueError for an unknown
         strategy name (listing the known ones), a bad parameter, or a strategy that needs a tier
-        this router lacks (turbo without a mid tier)."""
+        this router lacks (turbo without a mid tier).
+
+        ``budget_s``: the seconds the cell has from now (the item's time budget); every call's
+        time limit is what is left of it (docs/router.md#budgets). None: no budget."""
         strategy_obj = make_strategy(strategy)
         state = self._require_state()
         check_tiers(strategy, strategy_obj, state.backends)
 
         async def do_open() -> str:
-            return state.cells.open(cell_key, strategy, strategy_obj, seed, state.services).id
+            cell = state.cells.open(cell_key, strategy, strategy_obj, seed, state.services, budget_s=budget_s)
+            return cell.id
 
         cid = self._call(do_open())
         root = f"{self.base_url}/cell/{cid}"
@@ -173,11 +197,13 @@ class RouterServer:
 
     def close_cell(self, cell_id: str) -> dict[str, Any]:
         """Close a cell (by id, or by key when unique) and return its usage as plain builtins.
-        Calls arriving afterwards get 404. The cell's decision records are flushed to disk first."""
+        Calls arriving afterwards get 404; calls still in flight are cancelled (their generations
+        stop) and counted. The cell's decision records are flushed to disk first."""
         state = self._require_state()
 
         async def do_close() -> dict[str, Any]:
             cell = state.cells.close(cell_id)
+            await _cancel_inflight([cell])
             mid = state.backends.get("mid")
             return cell.to_dict(
                 state.backends["local"].label,
@@ -205,8 +231,18 @@ class RouterServer:
             raise RuntimeError("RouterServer is not started")
         return self._state
 
-    def _call(self, coro: Coroutine[Any, Any, T], timeout_s: float = 30.0) -> T:
+    def _call(self, coro: Coroutine[Any, Any, T], timeout_s: float = 90.0) -> T:
         if self._loop is None:
             coro.close()
             raise RuntimeError("RouterServer is not started")
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)
+
+
+async def _cancel_inflight(cells: list[Cell]) -> None:
+    """Cancel the handlers of the cells' calls in flight and wait until each has finished (its
+    decision logged, its stream closed): cancellation reaches them at their next await."""
+    tasks = [task for cell in cells for task in cell.inflight]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks)

@@ -25,7 +25,7 @@ class RouterState:
     prices: PriceTable
     cells: CellRegistry = field(default_factory=CellRegistry)
     default_cell_id: str | None = None
-    #: The local-side request changes in force, reported with every cell's usage.
+    #: The request changes in force per tier (``TierGuards.to_dict()``), reported with every cell.
     guards: dict[str, Any] = field(default_factory=dict)
     #: Helper backends (classifier/embedder) that are not one of the sides.
     extra_backends: list[Backend] = field(default_factory=list)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena.router.backends.base import LocalGuards, Stream, UpstreamError
+from pytest_hybridarena.router.backends.base import Guards, Stream, UpstreamError
 from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage
 
 __all__ = [
@@ -110,13 +110,17 @@ def current_call() -> CallTape:
 
 
 # -- fingerprints -------------------------------------------------------------------------------
-def canonical_request(req: ChatRequest, role: str, label: str, guards: LocalGuards | None) -> JSON:
-    """The part of a request that decides its answer (stored in the tape as ``request``)."""
+def canonical_request(req: ChatRequest, role: str, label: str, guards: Guards | None) -> JSON:
+    """The part of a request that decides its answer (stored in the tape as ``request``). The
+    side's guards are part of it only when one is on, so a tier without guards fingerprints the
+    same whatever the router's defaults were when it was recorded."""
     out: JSON = {"side": role, "backend": label, "stream": req.stream, "max_tokens": req.max_tokens}
     for name in ANSWER_FIELDS:
         if name in req.body:
             out[name] = req.body[name]
-    if guards is not None:
+    if guards is not None and (
+        guards.max_tokens_cap > 0 or guards.repeat_penalty is not None or guards.tool_nudge
+    ):
         out["guards"] = {
             "max_tokens_cap": guards.max_tokens_cap,
             "repeat_penalty": guards.repeat_penalty,

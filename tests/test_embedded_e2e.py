@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pytest_hybridarena.router.models import ModelError, resolve_model
 
+from tests.conftest import MakeTask
 from tests.test_plugin import rows_of
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,3 +111,89 @@ def test_the_main_job_runs_on_the_real_local_model(pytester: pytest.Pytester) ->
     assert row["tokens"]["local_completion"] > 0
     assert row["tests"]["total"] > 0
     result.stdout.fnmatch_lines(["*hybridarena summary*", "*local: embedded:qwen2.5-coder-0.5b*"])
+
+
+STREAMER_CONFTEST = '''
+import httpx
+from pytest_hybridarena.agents.base import AgentResult
+
+class Streamer:
+    """Streams one answer from the model; for a LONG task it says so once the first token arrived
+    and keeps reading (the test interrupts the session then)."""
+    name = "streamer"; uses_llm = True
+    def available(self): return True, ""
+    def run(self, request):
+        long = "LONG" in request.instruction
+        ep = request.endpoint
+        prompt = "Count to 5000, one number per line:\\\\n" + "".join(f"{i}\\\\n" for i in range(1, 40))
+        body = {"model": ep.model, "stream": True, "seed": 3, "max_tokens": 4000 if long else 4,
+                "messages": [{"role": "user", "content": prompt}]}
+        announced = False
+        with httpx.Client(trust_env=False) as client:
+            with client.stream("POST", ep.openai_base_url + "/chat/completions", json=body, timeout=900) as r:
+                for line in r.iter_lines():
+                    if long and not announced and '"content"' in line:
+                        announced = True
+                        print("ARENA-TEST: generation started", flush=True)
+        return AgentResult("ok")
+
+def pytest_arena_make_agent(name, params, config):
+    return Streamer() if name == "streamer" else None
+
+def pytest_arena_agent_names(config):
+    return ["streamer"]
+'''
+
+
+@pytest.mark.timeout(1800)
+def test_interrupting_a_session_mid_generation_stops_it_cleanly(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    """Ctrl-C while the embedded model generates: the generation is cancelled and its thread
+    joined before the interpreter frees the model (once this died with SIGSEGV, rc 139, after a
+    TimeoutError in the router's stop, with no summary and an error belonging to no cell)."""
+    need_model("smollm2-135m")
+    make_task("a-short", toml='title = "short"\ninstruction = "SHORT: implement add."\n')
+    make_task("b-long", toml='title = "long"\ninstruction = "LONG: implement add."\n')
+    pytester.makeconftest(STREAMER_CONFTEST)
+    out, trace = pytester.path / "results.jsonl", pytester.path / "trace"
+    model = "embedded:smollm2-135m;threads=2;ctx=2048"
+    args = [
+        *("-m", "pytest", "bench_tasks", "-s", "-p", "no:cacheprovider", "--arena-agents=streamer"),
+        *(f"--arena-local={model}", f"--arena-cloud={model}", f"--arena-out={out}"),
+    ]
+    env = {**os.environ, "ARENA_EMBEDDED_TRACE": str(trace), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=pytester.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:  # blocks until the agent says the long generation is running
+        seen.append(line)
+        if "ARENA-TEST: generation started" in line:
+            proc.send_signal(signal.SIGINT)
+            break
+    rest, err = proc.communicate(timeout=600)
+    stdout = "".join(seen) + rest
+    assert any("generation started" in line for line in seen), stdout[-3000:] + err[-3000:]
+    assert proc.returncode not in (139, -signal.SIGSEGV), f"crashed: {proc.returncode}\n{err[-3000:]}"
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, (proc.returncode, stdout[-3000:], err[-3000:])
+    assert "hybridarena summary" in stdout, stdout[-3000:]
+    assert "TimeoutError" not in err, err[-3000:]
+    assert "ERROR at teardown" not in stdout, stdout[-3000:]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]  # every line whole
+    assert [r["cell"]["task_id"] for r in rows] == ["a-short"]
+    generations = [
+        json.loads(line)
+        for path in trace.glob("embedded-*.jsonl")
+        for line in path.read_text().splitlines()
+        if json.loads(line)["kind"] == "generate"
+    ]
+    # Written by the model's thread as the job ends: the long generation was stopped, not finished,
+    # and its thread got there before the process exited.
+    assert [g["finished"] for g in generations] == [True, False], generations

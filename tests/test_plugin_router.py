@@ -7,6 +7,7 @@ router, the plugin and the agent's HTTP client are real.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -164,7 +165,7 @@ def test_builtin_agent_solves_a_task_through_the_router(
     assert row["outcome"] == "pass"
     assert row["calls"] == {"total": 1, "local": 0, "cloud": 1, "errors": 0, "escalated": 0}
     assert row["tokens"]["cloud_prompt"] == 90
-    assert row["versions"]["agent"] == "builtin-1"
+    assert row["versions"]["agent"] == "builtin-2"
     [request] = fake_openai.recorder.requests
     assert request["seed"] == 42
     assert "Implement add." in json.dumps(request["messages"])
@@ -307,3 +308,93 @@ def test_a_backend_down_for_the_session_fails_fast_after_three_cells(
     assert kinds == ["backend", "backend", "backend", "backend-down", "backend-down"]
     result.stdout.fnmatch_lines(["*failed every call of 3 cells in a row*"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def _release(event: Any) -> None:
+    """Let a fake's hanging handlers finish (its loop runs in another thread)."""
+    loop = getattr(event, "_loop", None)
+    if loop is not None:
+        loop.call_soon_threadsafe(event.set)
+
+
+def test_a_model_slower_than_the_cell_budget_makes_a_timeout_row_that_counts_its_tokens(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add", toml='title = "add"\ninstruction = "Implement add."\ntimeout_s = 1\n')
+    pytester.makeconftest(CALLER_CONFTEST)  # its own HTTP timeout (30 s) is far longer than 1 s
+    fake_openai.recorder.default = Reply(fault="hang")
+    try:
+        result = pytester.runpytest(
+            "bench_tasks",
+            "--arena-agents=caller",
+            f"--arena-local=openai:fake-small@{fake_openai.base_url}",
+            f"--arena-cloud=openai:fake-big@{fake_openai.base_url}",
+        )
+    finally:
+        _release(fake_openai.recorder.hang)
+    [row] = rows_of(pytester)
+    assert row["outcome"] == "timeout", row["error"]
+    assert row["error"]["kind"] == "agent-timeout"
+    assert "local_budget" in row["error"]["message"]
+    assert row["calls"]["local"] == 1
+    assert row["tokens"]["local_prompt"] > 0, "the prompt sent before the cut is counted"
+    assert row["sampling"]["local"]["calls"] == 1
+    result.stdout.fnmatch_lines(["*TIMEOUT*"])
+
+
+def test_guards_are_opt_in_per_tier_listed_in_the_header_recorded_and_hashed(
+    pytester: pytest.Pytester, make_task: MakeTask, fake_openai: FakeUpstream
+) -> None:
+    make_task("add")
+    pytester.makeconftest(CALLER_CONFTEST)
+    fake_openai.recorder.default = Reply(text=SOLUTION)
+    common = [
+        "bench_tasks",
+        "--arena-agents=caller",
+        f"--arena-local=openai:fake-small@{fake_openai.base_url}",
+        f"--arena-cloud=openai:fake-big@{fake_openai.base_url}",
+    ]
+    plain = pytester.runpytest(*common, f"--arena-out={pytester.path / 'plain.jsonl'}")
+    plain.stdout.fnmatch_lines(
+        ["hybridarena: sampling as the agent sends it on every tier; guards: none; call limits: the cell*"]
+    )
+    assert "max_tokens" not in fake_openai.recorder.requests[-1]
+    guarded = pytester.runpytest(
+        *common,
+        "--arena-max-tokens-cap=local:64",
+        "--arena-call-timeout=cloud:300",
+        f"--arena-out={pytester.path / 'guarded.jsonl'}",
+    )
+    guarded.stdout.fnmatch_lines(
+        ["*guards: local max_tokens_cap=64; call limits: cloud 300s and the cell's budget*"]
+    )
+    assert fake_openai.recorder.requests[-1]["max_tokens"] == 64
+    [before] = [json.loads(line) for line in (pytester.path / "plain.jsonl").read_text().splitlines()]
+    [after] = [json.loads(line) for line in (pytester.path / "guarded.jsonl").read_text().splitlines()]
+    assert before["sampling"]["local"]["max_tokens_cap"] is None
+    assert before["sampling"]["local"]["seed"] == [42], "as the agent sent it"
+    assert after["sampling"]["local"]["max_tokens_cap"] == 64
+    assert after["sampling"]["local"]["capped_calls"] == 1
+    assert after["sampling"]["cloud"]["max_tokens_cap"] is None
+    assert before["config_sha"] != after["config_sha"], "rows drawn differently are not comparable"
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("--arena-repeat-penalty=cloud:1.1", "*--arena-repeat-penalty: the cloud tier is*whose API has no*"),
+        ("--arena-repeat-penalty=mid:1.1", "*--arena-repeat-penalty:*unknown tier 'mid'*local, cloud*"),
+        ("--arena-max-tokens-cap=local:0", "*--arena-max-tokens-cap: '0' must be > 0*"),
+        ("--arena-call-timeout=local:soon", "*--arena-call-timeout: 'soon' is not a number*"),
+        ("--arena-tool-nudge=remote", "*--arena-tool-nudge: unknown tier 'remote'*"),
+    ],
+)
+def test_bad_per_tier_options_are_usage_errors(
+    pytester: pytest.Pytester, make_task: MakeTask, option: str, message: str
+) -> None:
+    make_task("add")
+    result = pytester.runpytest(
+        "bench_tasks", "--arena-local=ollama:m", "--arena-cloud=openai:gpt-5.5", option
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])

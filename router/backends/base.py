@@ -11,6 +11,7 @@ the upstream request's own auth header. The agent's Authorization header never r
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -36,17 +37,31 @@ from pytest_hybridarena.router.wire.shapes import (
 __all__ = [
     "Backend",
     "BackendOptions",
+    "Guards",
     "LocalGuards",
     "Stream",
     "UpstreamError",
     "estimate_usage",
     "parse_retry_after",
     "resolve_key",
+    "within",
 ]
 
 
+def within(seconds: float) -> asyncio.Timeout:
+    """``asyncio.timeout(seconds)``, where ``math.inf`` (a call with neither a cell budget nor a
+    tier limit) means no timeout: uvloop cannot schedule a timer at infinity."""
+    return asyncio.timeout(None if math.isinf(seconds) else seconds)
+
+
 class UpstreamError(Exception):
-    """An upstream fault. ``kind``: connect | timeout | http | protocol | config | stream."""
+    """An upstream fault. ``kind``: connect | timeout | http | protocol | config | stream, and
+    ``budget`` (set by the call pipeline, never by a backend: a timeout that was the cell's
+    remaining budget, docs/router.md#budgets).
+
+    ``usage``: what the upstream had already spent when the call was cut (a timed-out or cancelled
+    generation), when the backend knows it; None otherwise.
+    """
 
     def __init__(
         self,
@@ -55,12 +70,14 @@ class UpstreamError(Exception):
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        usage: Usage | None = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        self.usage = usage
 
     @property
     def retryable(self) -> bool:
@@ -79,18 +96,24 @@ class UpstreamError(Exception):
 
 
 @dataclass(frozen=True)
-class LocalGuards:
-    """Request changes applied on the local side only; each is an explicit, recorded option."""
+class Guards:
+    """The request changes a backend applies for its tier (``RouterConfig.<tier>_guards``), all
+    off by default: ``max_tokens_cap`` 0 = none, ``repeat_penalty`` None = none sent, the tool
+    nudge's text None = no nudge. Each is an explicit, recorded option."""
 
-    max_tokens_cap: int = 4096
-    repeat_penalty: float | None = 1.1
+    max_tokens_cap: int = 0
+    repeat_penalty: float | None = None
     tool_nudge: str | None = None
+
+
+#: The name this class had when only the local tier had guards.
+LocalGuards = Guards
 
 
 @dataclass(frozen=True)
 class BackendOptions:
     side: Side
-    guards: LocalGuards | None = None
+    guards: Guards | None = None
     connect_timeout_s: float = 10.0
 
 
@@ -195,7 +218,10 @@ class Backend(ABC):
         """POST and return a 2xx response (body unread); map every failure to UpstreamError."""
         try:
             resp = await self.session().post(
-                url, data=payload, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout_s)
+                url,
+                data=payload,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=None if math.isinf(timeout_s) else timeout_s),
             )
         except TimeoutError as exc:
             raise UpstreamError("timeout", f"{self.label}: no answer within {timeout_s:.1f}s") from exc
@@ -235,11 +261,15 @@ class Backend(ABC):
 
     @abstractmethod
     async def complete(self, req: ChatRequest, timeout_s: float) -> Completion:
-        """The whole answer for ``req`` (which may have ``stream`` set; backends ignore it here)."""
+        """The whole answer for ``req`` (which may have ``stream`` set; backends ignore it here).
+
+        ``timeout_s`` bounds the whole call; it is ``math.inf`` when nothing bounds it (use
+        :func:`within` rather than ``asyncio.timeout``)."""
 
     @abstractmethod
     async def open_stream(self, req: ChatRequest, timeout_s: float) -> Stream:
-        """Send ``req`` streaming; return once the upstream answered 2xx (faults raise before)."""
+        """Send ``req`` streaming; return once the upstream answered 2xx (faults raise before).
+        ``timeout_s`` (possibly ``math.inf``) bounds the whole stream, not just its start."""
 
     async def embed(self, texts: list[str], timeout_s: float) -> list[list[float]]:
         raise UpstreamError("config", f"{self.label}: this backend does not serve embeddings")

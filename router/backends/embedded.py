@@ -13,18 +13,25 @@ What the caller must know:
 * Each loaded model has one worker thread and a FIFO queue: **one generation at a time per model**,
   other calls wait their turn. The event loop never runs llama.cpp; tokens cross back to it with
   ``call_soon_threadsafe``.
-* The request timeout covers queueing and generation. Generation is stopped between tokens (a
-  flag checked after every sampled token); prompt evaluation runs in batches of 512 tokens and
-  is not interruptible inside one batch.
+* A call's time limit (the cell's remaining budget, or the tier's own limit) covers queueing and
+  generation. A call that is cut (time limit, cancelled handler, closed stream, router stopped)
+  stops its generation: a flag is checked after every sampled token and between the prompt's
+  evaluation batches of 512 tokens (a batch itself cannot be interrupted). The usage of a cut
+  generation (:class:`~pytest_hybridarena.router.backends.llama_loop.Progress`) rides on the
+  ``UpstreamError`` so the cell still counts it.
+* Shutdown: stopping a router waits for its generations to end; at interpreter exit every model's
+  thread is stopped and joined before its llama.cpp memory is freed (:func:`shutdown_models`),
+  because freeing it under a running generation crashes the process (SIGSEGV).
 * Prompts are rendered with the GGUF's own chat template (``tokenizer.chat_template``; Qwen:
   ChatML), ChatML when the file has none. Usage is exact: prompt tokens are the rendered prompt's
   tokens, completion tokens the sampled tokens up to (not including) end-of-generation — the
   figures llama-cpp-python's ``create_chat_completion`` reports.
 * Sampling: ``temperature`` defaults to 0.2 when the request has none (llama-cpp-python's chat
   default; OpenAI's 1.0 makes sub-2B coders ramble), ``top_p`` 0.95, top-k 40, min-p 0.05;
-  ``seed`` is honoured, and no seed means a fresh random one. The local side's repeat penalty
-  guard applies. Tool definitions reach the chat template, but tool calls in the output are
-  returned as text (not parsed into ``tool_calls``).
+  ``seed`` is honoured, and no seed means a fresh random one. Repeat penalty 1.0 (off) unless
+  the tier's guards set one; a tier's max-tokens cap fills in a missing ``max_tokens``. Tool
+  definitions reach the chat template, but tool calls in the output are returned as text (not
+  parsed into ``tool_calls``).
 * Faults: a missing model, package or unloadable file -> ``UpstreamError("config")``; a prompt
   that does not fit the context window -> ``UpstreamError("http", status=400)`` (what a server
   says, so an escalating strategy can move the call to the cloud); anything llama.cpp raises
@@ -38,7 +45,11 @@ What the caller must know:
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
+import ctypes
 import json
+import math
 import os
 import queue
 import threading
@@ -49,8 +60,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Stream, UpstreamError
-from pytest_hybridarena.router.backends.llama_loop import Generated, Sampling, generate
+from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Stream, UpstreamError, within
+from pytest_hybridarena.router.backends.llama_loop import Generated, Progress, Sampling, generate
 from pytest_hybridarena.router.models import INSTALL_EXTRA, ModelError, resolve_model
 from pytest_hybridarena.router.specs import BackendSpec
 from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage, content_text
@@ -65,6 +76,7 @@ __all__ = [
     "EmbeddedBackend",
     "LoadedModel",
     "load_model",
+    "shutdown_models",
     "write_trace",
 ]
 
@@ -72,6 +84,9 @@ DEFAULT_CTX = 8192
 DEFAULT_TEMPERATURE = 0.2
 _PARAMS = ("ctx", "threads")
 TRACE_ENV = "ARENA_EMBEDDED_TRACE"
+#: How long shutdown waits for a cancelled generation to reach its next stop check: one prompt
+#: batch of 512 tokens takes ~2–5 s on 2 cores (docs/embedded.md), far less than this.
+STOP_WAIT_S = 60.0
 
 
 def write_trace(kind: str, model: str, threads: int, start: float, end: float, **fields: Any) -> None:
@@ -121,7 +136,9 @@ class LoadedModel:
         bos_text = llm.detokenize([bos], special=True).decode("utf-8", "replace") if bos >= 0 else ""
         template = llm.metadata.get("tokenizer.chat_template") or CHATML_CHAT_TEMPLATE
         self.formatter = Jinja2ChatFormatter(template=template, eos_token=self.eos_text, bos_token=bos_text)
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._pending: set[_Job] = set()  # submitted and not yet done
+        self._pending_lock = threading.Lock()
         name = Path(key.path).stem
         self._thread = threading.Thread(target=self._work, name=f"arena-llama-{name}", daemon=True)
         self._thread.start()
@@ -134,14 +151,36 @@ class LoadedModel:
         )
 
     def submit(self, job: _Job) -> None:
+        with self._pending_lock:
+            self._pending.add(job)
         self._jobs.put(job)
+
+    def cancel_all(self) -> None:
+        """Cancel every submitted generation (the running one stops at its next check)."""
+        with self._pending_lock:
+            for job in self._pending:
+                job.cancel()
+
+    def stop(self, timeout_s: float = STOP_WAIT_S) -> bool:
+        """Cancel every generation, end the thread and join it; True when it ended in time."""
+        self.cancel_all()
+        self._jobs.put(None)
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
 
     def _work(self) -> None:
         name = Path(self.key.path).stem
         while True:
             job = self._jobs.get()
+            if job is None:
+                return
             start = time.time()
-            completion = job.run(self.llm)
+            try:
+                completion = job.run(self.llm)
+            finally:
+                with self._pending_lock:
+                    self._pending.discard(job)
+                job.done.set()
             if completion is not None:  # aborted generations held the model too: traced as well
                 write_trace(
                     "generate",
@@ -230,9 +269,18 @@ class _Job:
         self.loop = asyncio.get_running_loop()
         self.events: asyncio.Queue[_Event] = asyncio.Queue()
         self.cancelled = threading.Event()
+        self.done = threading.Event()  # set by the model's thread when the job is over
+        self.progress = Progress()
+        self.started = False
 
     def cancel(self) -> None:
         self.cancelled.set()
+
+    def spent(self) -> Usage | None:
+        """What the generation has spent so far; None when it never left the queue."""
+        if not self.started:
+            return None
+        return Usage(prompt=self.progress.prompt_tokens, completion=self.progress.completion_tokens)
 
     def _post(self, event: _Event) -> None:
         try:
@@ -248,9 +296,15 @@ class _Job:
         trace), -1 when it ended without one (error, timeout, cancel), None when it never started."""
         if self.cancelled.is_set():
             return None
+        self.started = True
         try:
             result = generate(
-                llm, self.prompt, self.sampling, self._post if self.streaming else None, self._should_stop
+                llm,
+                self.prompt,
+                self.sampling,
+                self._post if self.streaming else None,
+                self._should_stop,
+                self.progress,
             )
         except UpstreamError as err:
             self._post(err)
@@ -262,7 +316,11 @@ class _Job:
             return -1
         if result is None:
             if not self.cancelled.is_set():
-                self._post(UpstreamError("timeout", f"{self.label}: generation passed the request timeout"))
+                self._post(
+                    UpstreamError(
+                        "timeout", f"{self.label}: generation passed its time limit", usage=self.spent()
+                    )
+                )
             return -1
         self._post(result)
         return result.completion_tokens
@@ -299,9 +357,9 @@ class EmbeddedBackend(Backend):
         return self._loaded
 
     async def _start(self, req: ChatRequest, timeout_s: float, streaming: bool) -> tuple[_Job, int]:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + timeout_s  # math.inf: no limit
         try:
-            async with asyncio.timeout(timeout_s):
+            async with within(timeout_s):
                 model = await self.preload()
                 prompt = await asyncio.to_thread(model.prompt_tokens, _messages(req), req.tools)
         except TimeoutError as exc:
@@ -317,6 +375,7 @@ class EmbeddedBackend(Backend):
                 status=400,
             )
         job = _Job(self.label, prompt, self._sampling(req, model), deadline, streaming)
+        self._jobs = {j for j in self._jobs if not j.done.is_set()}  # kept until the thread is done
         self._jobs.add(job)
         model.submit(job)
         return job, len(prompt)
@@ -346,13 +405,14 @@ class EmbeddedBackend(Backend):
     async def complete(self, req: ChatRequest, timeout_s: float) -> Completion:
         job, n_prompt = await self._start(req, timeout_s, streaming=False)
         try:
-            async with asyncio.timeout(timeout_s):
+            async with within(job.deadline - time.monotonic()):
                 event = await job.events.get()
         except TimeoutError as exc:
-            raise UpstreamError("timeout", f"{self.label}: no answer within {timeout_s:.1f}s") from exc
+            raise UpstreamError(
+                "timeout", f"{self.label}: no answer within {timeout_s:.1f}s", usage=job.spent()
+            ) from exc
         finally:
-            job.cancel()
-            self._jobs.discard(job)
+            job.cancel()  # a no-op when it finished; otherwise it stops at its next check
         if isinstance(event, UpstreamError):
             raise event
         assert isinstance(event, Generated)
@@ -376,16 +436,16 @@ class EmbeddedBackend(Backend):
 
     async def open_stream(self, req: ChatRequest, timeout_s: float) -> Stream:
         job, n_prompt = await self._start(req, timeout_s, streaming=True)
-        deadline = asyncio.get_running_loop().time() + timeout_s
+        left = job.deadline - time.monotonic()
+        deadline = None if math.isinf(left) else asyncio.get_running_loop().time() + left
 
         def release() -> None:
             job.cancel()
-            self._jobs.discard(job)
 
         return Stream(lambda s: self._events(job, n_prompt, deadline, s), release)
 
     async def _events(
-        self, job: _Job, n_prompt: int, deadline: float, stream: Stream
+        self, job: _Job, n_prompt: int, deadline: float | None, stream: Stream
     ) -> AsyncIterator[Chunk]:
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         stream.model_echoed = self.model
@@ -403,7 +463,7 @@ class EmbeddedBackend(Backend):
                         event = await job.events.get()
                 except TimeoutError as exc:
                     raise UpstreamError(
-                        "timeout", f"{self.label}: stream passed the request timeout"
+                        "timeout", f"{self.label}: stream passed its time limit", usage=job.spent()
                     ) from exc
                 if isinstance(event, UpstreamError):
                     raise event
@@ -424,10 +484,46 @@ class EmbeddedBackend(Backend):
             job.cancel()
 
     async def aclose(self) -> None:
-        for job in self._jobs:
-            job.cancel()
+        """Cancel this backend's generations and wait until the model's thread has left them
+        (within one token or one prompt batch), so a router that stopped leaves none running."""
+        jobs = [job for job in self._jobs if not job.done.is_set()]
         self._jobs.clear()
+        for job in jobs:
+            job.cancel()
+        if jobs:
+            await asyncio.to_thread(_wait_done, jobs, STOP_WAIT_S)
         await super().aclose()
+
+
+def _wait_done(jobs: list[_Job], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    for job in jobs:
+        job.done.wait(max(0.0, deadline - time.monotonic()))
+
+
+def shutdown_models(timeout_s: float = STOP_WAIT_S) -> None:
+    """Stop every loaded model's thread (cancelling its generations), then free the models.
+
+    Registered with :mod:`atexit`: at interpreter exit a daemon thread may still be inside
+    llama.cpp (a session interrupted mid-generation), and freeing the model under it — which the
+    interpreter's teardown would otherwise do — kills the process with SIGSEGV. A model whose
+    thread does not stop in time is left allocated (the process is ending anyway).
+    """
+    with _MODELS_LOCK:
+        loaded = list(_MODELS.values())
+        _MODELS.clear()
+    for model in loaded:
+        model.cancel_all()  # all at once: the models stop together, then each is joined
+    deadline = time.monotonic() + timeout_s
+    for model in loaded:
+        if model.stop(max(0.0, deadline - time.monotonic())):
+            with contextlib.suppress(Exception):
+                model.llm.close()
+        else:  # still inside llama.cpp: keep it alive for good, so the teardown never frees it
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(model))
+
+
+atexit.register(shutdown_models)
 
 
 def _messages(req: ChatRequest) -> list[JSON]:

@@ -4,7 +4,10 @@ It drives ``Llama.generate`` (llama-cpp-python's own sampler chain and KV-cache 
 does the rest itself, because ``create_chat_completion(stream=True)`` reports no usage and cannot
 be stopped from outside: it counts tokens, decodes UTF-8 incrementally (a character may span
 tokens), cuts at stop strings without ever emitting a stop string's prefix, and checks a stop flag
-after every sampled token. Semantics follow llama-cpp-python's ``_create_completion``: an
+after every sampled token — and, before that, between the prompt's evaluation batches
+(:func:`prefill`), because ``Llama.generate`` evaluates a whole prompt before it yields anything
+(tens of seconds for a long prompt on two cores) and a cancelled call, or a session that is
+shutting down, must not wait for that. Semantics follow llama-cpp-python's ``_create_completion``: an
 end-of-generation token ends with ``stop`` and is not counted, a stop string ends with ``stop``
 and is cut from the text, ``max_tokens`` (or the context window) ends with ``length``.
 """
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from llama_cpp import Llama
 
-__all__ = ["Generated", "Sampling", "generate"]
+__all__ = ["Generated", "Progress", "Sampling", "generate", "prefill"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,46 @@ class Sampling:
     min_p: float = 0.05
 
 
+@dataclass
+class Progress:
+    """What a generation has spent so far (written by the model's thread, read by the caller
+    when a call is cut): prompt tokens evaluated or reused from the cache, tokens sampled."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
 @dataclass(frozen=True)
 class Generated:
     text: str
     finish_reason: str
     completion_tokens: int
+
+
+def prefill(llm: Llama, prompt: list[int], should_stop: Callable[[], bool], progress: Progress) -> bool:
+    """Evaluate all of ``prompt`` but its last token, one batch (``n_batch``, 512) at a time,
+    reusing the cached prefix as ``Llama.generate`` does; False when ``should_stop`` turned true
+    between batches. ``Llama.generate`` then finds the prompt cached and evaluates one token."""
+    target = prompt[:-1]
+    cached = llm.input_ids[: llm.n_tokens]
+    prefix = 0
+    for a, b in zip(cached, target, strict=False):
+        if a != b:
+            break
+        prefix += 1
+    if prefix < llm.n_tokens:
+        ctx = getattr(llm, "_ctx", None)
+        if ctx is None or not ctx.kv_cache_seq_rm(-1, prefix, -1):
+            return not should_stop()  # no partial cache removal here: Llama.generate resets itself
+        llm.n_tokens = prefix
+    progress.prompt_tokens = prefix
+    for start in range(prefix, len(target), llm.n_batch):
+        if should_stop():
+            return False
+        batch = target[start : start + llm.n_batch]
+        llm.eval(batch)
+        progress.prompt_tokens = start + len(batch)
+    return not should_stop()
 
 
 def generate(
@@ -49,11 +87,14 @@ def generate(
     sampling: Sampling,
     emit: Callable[[str], None] | None,
     should_stop: Callable[[], bool],
+    progress: Progress | None = None,
 ) -> Generated | None:
     """Generate after ``prompt``; ``emit`` gets text pieces as they become final. None when
-    ``should_stop`` turned true (cancelled or past the deadline)."""
+    ``should_stop`` turned true (cancelled or past the deadline); ``progress`` then says what
+    was spent."""
     import llama_cpp
 
+    progress = progress if progress is not None else Progress()
     room = llm.n_ctx() - len(prompt)
     limit = (
         room if sampling.max_tokens is None or sampling.max_tokens <= 0 else min(sampling.max_tokens, room)
@@ -77,13 +118,17 @@ def generate(
     try:
         if limit <= 0:
             return Generated("", "length", 0)
+        if prompt and not prefill(llm, prompt, should_stop, progress):
+            return None
         for token in tokens:
+            progress.prompt_tokens = len(prompt)
             if should_stop():
                 return None
             if llama_cpp.llama_vocab_is_eog(vocab, token):
                 finish = "stop"
                 break
             count += 1
+            progress.completion_tokens = count
             text += decoder.decode(llm.detokenize([token]))
             hold = 0
             if stops:

@@ -14,7 +14,7 @@ import secrets
 import time
 from typing import Any
 
-from pytest_hybridarena.router.backends.base import LocalGuards
+from pytest_hybridarena.router.backends.base import Guards
 from pytest_hybridarena.router.wire.shapes import JSON, Usage, content_text
 
 __all__ = ["ChunkTranslator", "from_ollama_response", "to_ollama_request", "usage_from_ollama"]
@@ -50,7 +50,7 @@ def _message(msg: JSON) -> JSON:
     return out
 
 
-def to_ollama_request(body: JSON, model: str, guards: LocalGuards | None, stream: bool) -> JSON:
+def to_ollama_request(body: JSON, model: str, guards: Guards | None, stream: bool) -> JSON:
     """An ``/api/chat`` body for an (already guarded) internal request body."""
     options: JSON = {}
     for src, dst in (("temperature", "temperature"), ("top_p", "top_p"), ("seed", "seed")):

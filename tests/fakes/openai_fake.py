@@ -80,6 +80,8 @@ async def chat(request: web.Request) -> web.StreamResponse:
     await resp.write(event({"role": "assistant", "content": ""}))
     for piece in split_text(reply.text, reply.chunks):
         await resp.write(event({"content": piece}))
+        if reply.fault == "stall":
+            await rec.hang.wait()  # never set: the router's time limit must end the stream
         if reply.fault == "midstream":
             assert request.transport is not None
             request.transport.close()

@@ -26,7 +26,9 @@ class Reply:
     model: str | None = None
     status: int = 200
     retry_after: str | None = None
-    fault: str | None = None  # "hang" | "drop" | "garbage" | "midstream"
+    # "hang" | "drop" | "garbage" | "midstream" | "stall" (a slow model: hangs after its first
+    # streamed piece, OpenAI fake only)
+    fault: str | None = None
     chunks: int = 3  # text pieces when streaming
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from pytest_hybridarena.router.server import RouterConfig, RouterServer
+from pytest_hybridarena.router.settings import TierGuards
 
 from tests.fakes.script import Reply
 from tests.router.conftest import Arena, Upstreams, chat
@@ -99,12 +100,14 @@ async def test_tool_nudge_is_off_by_default_and_recorded_when_on(make_arena) -> 
     body = chat(tools=[{"type": "function", "function": {"name": "bash"}}])
     await arena.client.post(root + "/v1/chat/completions", json=body)
     assert len(arena.up.local.requests[-1]["messages"]) == 1
-    assert arena.usage(root)["guards"]["tool_nudge"] is False
-    arena2 = await make_arena(tool_nudge=True)
+    assert arena.usage(root)["guards"]["local"]["tool_nudge"] is False
+    arena2 = await make_arena(local_guards=TierGuards(tool_nudge=True))
     root2 = arena2.open()
     await arena2.client.post(root2 + "/v1/chat/completions", json=body)
     assert arena2.up.local.requests[-1]["messages"][0]["role"] == "system"
-    assert arena2.usage(root2)["guards"]["tool_nudge"] is True
+    assert arena2.usage(root2)["guards"]["local"]["tool_nudge"] is True
+    assert arena2.usage(root2)["sampling"]["local"]["tool_nudge"] is True
+    assert arena2.usage(root2)["guards"]["cloud"]["tool_nudge"] is False
 
 
 def test_router_server_runs_in_its_own_thread_and_serves_cells(
