@@ -3,6 +3,7 @@ row to the report, and turn the outcome into pytest's terms (pass, failed item, 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -11,17 +12,66 @@ import pytest
 
 from pytest_hybridarena.agents.base import AgentEndpoint
 from pytest_hybridarena.collect import ArenaItem, CellOutcome, row_key
+from pytest_hybridarena.progress import router_cell_key
 from pytest_hybridarena.router.server import RouterServer
-from pytest_hybridarena.rows import Row
-from pytest_hybridarena.runner import CellContext, CellRun, error_row, run_cell
+from pytest_hybridarena.rows import Row, now_iso
+from pytest_hybridarena.runner import CellContext, CellRun, error_row, exception_text, run_cell
 from pytest_hybridarena.state import ArenaState, state_key
 
 __all__ = ["attach_row", "run_item"]
 
 TAIL_LINES = 15
+_phase_key = pytest.StashKey[str]()  # the error kind of an exception escaping the item now
 
 
 def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Run the item's cell. Whatever breaks in the harness (setup, scoring, building the row) becomes
+    this cell's error row, with the exception's type and message: the row is never lost and the
+    session goes on. pytest's own outcomes (skip, pytest-timeout's stop) pass through."""
+    item.stash[_phase_key] = "setup"
+    try:
+        _run_item(item, request, tmp_path)
+    except CellOutcome:
+        raise
+    except Exception as exc:
+        _harness_broke(item, item.stash.get(_phase_key, "harness"), exc)
+
+
+def _harness_broke(item: ArenaItem, kind: str, exc: Exception) -> None:
+    """Report an exception that escaped the cell: on the row already attached (then only the failure
+    report broke), else on a new error row of ``kind``."""
+    key = item.cell.key
+    stored = item.stash.get(row_key, None)
+    if stored is not None:
+        outcome = stored["outcome"]
+        if outcome == "pass":
+            return
+        text = f"{outcome.upper()} {key} (the failure report could not be built: {exception_text(exc)})"
+        raise CellOutcome(outcome, text) from None
+    message = exception_text(exc)
+    attach_row(item, _bare_row(item, kind, message))
+    raise CellOutcome("error", f"ERROR {key}: {kind}: {message}") from None
+
+
+def _bare_row(item: ArenaItem, kind: str, message: str) -> Row:
+    """An error row from what is known without running anything (the cell's context may be what broke)."""
+    state = item.config.stash[state_key]
+    now = now_iso()
+    return Row(
+        run_id=state.run_id,
+        cell=item.cell,
+        outcome="error",
+        error={"kind": kind, "message": message[-2000:]},
+        config_sha=state.config_sha,
+        pricing_sha=state.pricing_sha,
+        started_at=now,
+        finished_at=now,
+        versions={"plugin": state.plugin_version},
+        worker=state.worker,
+    )
+
+
+def _run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     state = item.config.stash[state_key]
     cell, spec = item.cell, item.spec
     digest, attempt = state.task_sha(spec.path), 1
@@ -66,7 +116,7 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
                 if local
                 else request.getfixturevalue("arena_router")
             )
-            handle = router.open_cell(cell.key, cell.strategy, cell.seed)
+            handle = router.open_cell(cell.key, cell.strategy, cell.seed, budget_s=spec.timeout_s)
         except Exception as exc:  # a router that cannot start costs its cells, not the session
             row = error_row(ctx, "router", f"{type(exc).__name__}: {exc}")
             attach_row(item, row)
@@ -74,10 +124,12 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
                 "error", f"ERROR {cell.key}: the router could not serve this cell: {exc}"
             ) from None
         endpoint = AgentEndpoint(handle.base_url, handle.anthropic_base_url)
+        item.stash[router_cell_key] = (router, handle.id)  # the live status line reads its usage
 
         def usage() -> dict[str, Any]:
             return {**router.close_cell(handle.id), "decisions_ref": f"{decisions}#cell={cell.key}"}
 
+    item.stash[_phase_key] = "harness"  # run_cell turns agent, scoring and setup trouble into rows
     try:
         run = run_cell(ctx, agent, state.sandbox, endpoint, usage)
     except pytest.fail.Exception as exc:
@@ -87,10 +139,13 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
             raise
         row = error_row(ctx, "pytest-timeout", str(exc), outcome="timeout")
         attach_row(item, row)
-        raise CellOutcome("timeout", f"TIMEOUT {cell.key}: {exc}") from None
+        text = f"TIMEOUT {cell.key}: {exc}\nartifacts: {artifacts_dir}"  # what the agent left
+        raise CellOutcome("timeout", text) from None
     if agent.uses_llm:
         state.breaker.record(run.row)
-    attach_row(item, run.row)
+    wire = attach_row(item, run.row)
+    if (wire["error"] or {}).get("kind") == "row":
+        raise CellOutcome("error", f"ERROR {cell.key}: row: {wire['error']['message']}")
     _judge(item, state, run)
 
 
@@ -115,12 +170,27 @@ def _invariant_holds(agent: str, outcome: str) -> bool:
     return (agent == "oracle" and outcome == "pass") or (agent == "nop" and outcome == "fail")
 
 
-def attach_row(item: pytest.Item, row: Row) -> None:
+def attach_row(item: pytest.Item, row: Row) -> dict[str, Any]:
     """Put the row on the item's call report (``pytest_runtest_makereport`` in the plugin copies
-    it there): the one channel from an xdist worker to the controller."""
-    wire = row.to_wire()
-    item.config.hook.pytest_arena_update_row(row=wire, item=item)
+    it there): the one channel from an xdist worker to the controller.
+
+    A row that cannot travel or be written (a ``pytest_arena_update_row`` hook that raises or adds a
+    non-builtin) becomes an error row of kind ``row`` naming the exception, never a lost row.
+    """
+    try:
+        wire = row.to_wire()
+        item.config.hook.pytest_arena_update_row(row=wire, item=item)
+        json.dumps(wire)  # what the controller will write: fail here, on this cell, not there
+    except Exception as exc:
+        message = f"the row could not be built: {exception_text(exc)}"
+        broken = row.replace(outcome="error", error={"kind": "row", "message": message[-2000:]})
+        try:
+            wire = broken.to_wire()
+        except TypeError:  # the row itself holds a non-builtin (e.g. an adapter's version)
+            assert isinstance(item, ArenaItem)
+            wire = _bare_row(item, "row", message).to_wire()
     _attach_wire(item, wire)
+    return wire
 
 
 def _attach_wire(item: pytest.Item, wire: dict[str, Any]) -> None:

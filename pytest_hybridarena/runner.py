@@ -9,6 +9,7 @@ kind and a message; only a suite that ran and found failures makes a *fail*.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pytest_hybridarena.sandbox import Sandbox, SandboxUnavailable
 from pytest_hybridarena.scoring import ScoreResult, copy_workspace, score_workspace
 from pytest_hybridarena.tasks import TaskSpec
 
-__all__ = ["CellContext", "CellRun", "error_row", "run_cell"]
+__all__ = ["CellContext", "CellRun", "error_row", "exception_text", "run_cell"]
 
 UsageFn = Callable[[], dict[str, Any]]
 CALL_KEYS = ("total", "local", "cloud", "errors", "escalated")
@@ -98,6 +99,11 @@ def error_row(
     )
 
 
+def exception_text(exc: BaseException) -> str:
+    """``Type: message``, what an error row says about an exception that broke its cell."""
+    return f"{type(exc).__name__}: {exc}"[-2000:]
+
+
 def run_cell(
     ctx: CellContext,
     agent: Agent,
@@ -109,8 +115,13 @@ def run_cell(
     started_at, t0 = now_iso(), time.monotonic()
     row = base_row(ctx, started_at)
     workspace = ctx.workdir / "workspace"
-    copy_workspace(ctx.spec.workspace, workspace)
-    ctx.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        copy_workspace(ctx.spec.workspace, workspace)
+        ctx.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    except Exception as exc:  # an unreadable task file, a full disk: this cell's error, not the session's
+        row = row.replace(error={"kind": "setup", "message": exception_text(exc)}, finished_at=now_iso())
+        row = _with_usage_of(row, usage, ctx.price_as)
+        return CellRun(row=row, score=None, agent_result=None, workspace=workspace)
     _, params = parse_spec(ctx.cell.agent)
     request = AgentRequest(
         workspace=workspace,
@@ -148,27 +159,80 @@ def run_cell(
             )
         else:
             row, score = _score(ctx, row, workspace, sandbox)
-        row = _review(ctx, row, agent_result, workspace, sandbox, score)
+        try:
+            row = _review(ctx, row, agent_result, workspace, sandbox, score)
+        except Exception as exc:  # a harness bug after the cell was judged: the row says so
+            row = row.replace(outcome="error", error={"kind": "harness", "message": exception_text(exc)})
     finally:
-        if usage is not None:
-            row = _with_usage(row, usage(), ctx.price_as)
+        row = _with_usage_of(row, usage, ctx.price_as)
     total = time.monotonic() - t0
     row = row.replace(wall_s={**row.wall_s, "total": round(total, 3)}, finished_at=now_iso())
     return CellRun(row=row, score=score, agent_result=agent_result, workspace=workspace)
 
 
+def _with_usage_of(row: Row, usage: UsageFn | None, price_as: str | None) -> Row:
+    """The row with the router's usage for the cell; a router that cannot report makes it an error."""
+    if usage is None:
+        return row
+    try:
+        return _with_usage(row, usage(), price_as)
+    except Exception as exc:
+        return row.replace(outcome="error", error={"kind": "router", "message": exception_text(exc)})
+
+
+# Exit statuses of a command that never ran: the shell's "not found" (the process sandbox's status for
+# any program it cannot start) and "not executable". A custom score command exiting so judged nothing.
+_NOT_EXECUTED = (126, 127)
+
+
+def _unstartable(spec: TaskSpec, workspace: Path) -> str | None:
+    """Why a custom score command given by a relative path (``tests/run.sh``, ``./check``) cannot
+    start, or None. The scoring folder is the agent's workspace plus the task's ``tests/``, so that is
+    where it must be, as an executable file; sandboxes report an exec failure each their own way
+    (bwrap exits 1). Absolute paths and names on ``PATH`` are checked at collection."""
+    program = spec.score_command[0] if spec.score_command else "{python}"
+    if program == "{python}" or os.path.isabs(program) or "/" not in program:
+        return None
+    parts = Path(program).parts
+    path = (spec.path if parts and parts[0] == "tests" else workspace) / Path(*parts)
+    if not path.is_file():
+        return f"{program!r} is not a file of the scoring folder (the workspace and the task's tests/)"
+    if not os.access(path, os.X_OK):
+        return f"{program!r} is not executable (chmod +x it)"
+    return None
+
+
 def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tuple[Row, ScoreResult | None]:
+    command = ctx.spec.score_command
+    unstartable = _unstartable(ctx.spec, workspace)
+    if unstartable is not None:
+        message = f"the score command {list(command or ())} cannot be executed: {unstartable}"
+        return row.replace(error={"kind": "score", "message": message}), None
     try:
         score = score_workspace(ctx.spec, workspace, ctx.workdir, sandbox, log_dir=ctx.artifacts_dir)
     except SandboxUnavailable as exc:
         return row.replace(error={"kind": "sandbox", "message": str(exc)}), None
+    except Exception as exc:  # e.g. FileNotFoundError for the command: this cell's error row
+        program = command[0] if command else None
+        if isinstance(exc, OSError) and program is not None and exc.filename == program:
+            message = f"the score command {list(command or ())} cannot be executed: {exception_text(exc)}"
+        else:
+            message = f"scoring broke: {exception_text(exc)}"
+        return row.replace(error={"kind": "score", "message": message}), None
     row = row.replace(
         tests=dict(score.tests),
         sandbox=dict(score.isolation),
         wall_s={**row.wall_s, "score": round(score.duration_s, 3)},
     )
     error = None if score.problem is None else {"kind": score.problem_kind, "message": score.problem}
-    return row.replace(outcome=score.outcome, error=error), score
+    outcome, code = score.outcome, score.exit_code
+    if command is not None and score.problem is None and code is not None and code in _NOT_EXECUTED:
+        message = (
+            f"the score command {list(command)} could not be executed (exit {code}: not found or "
+            "not executable); its output is in score.log"
+        )
+        outcome, error = "error", {"kind": "score", "message": message}
+    return row.replace(outcome=outcome, error=error), score
 
 
 def _review(
@@ -228,8 +292,16 @@ def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) ->
         },
         cost_usd=_cost(usage, price_as),
         decisions_ref=usage.get("decisions_ref", row.decisions_ref),
+        sampling=usage.get("sampling", row.sampling),
     )
-    if row.outcome == "error" and row.error and row.error["kind"] == "agent" and errors:
+    # Calls cancelled because the cell closed under them did not make the agent fail.
+    errors = [e for e in errors if not str(e.get("kind", "")).endswith("_cancelled")]
+    cut = next((e for e in errors if str(e.get("kind", "")).endswith("_budget")), None)
+    if row.outcome == "error" and row.error and row.error["kind"] == "agent" and cut is not None:
+        # The agent failed because a model call was cut by the cell's budget: it ran out of time.
+        message = f"{cut.get('kind')}: {cut.get('message', '')} (agent: {row.error['message']})"
+        row = row.replace(outcome="timeout", error={"kind": "agent-timeout", "message": message[-2000:]})
+    elif row.outcome == "error" and row.error and row.error["kind"] == "agent" and errors:
         first = errors[0]
         message = (
             f"{first.get('kind', 'backend')}: {first.get('message', '')} (agent: {row.error['message']})"

@@ -9,18 +9,34 @@ folder, the field and the bad value, so collection can fail for that one task an
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
+import shutil
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TASK_FILE", "TaskError", "TaskSpec", "load_task", "task_sha"]
+__all__ = [
+    "TASK_FILE",
+    "TaskError",
+    "TaskSpec",
+    "check_score_command",
+    "holds_task_parts",
+    "load_task",
+    "looks_like_task",
+    "task_sha",
+]
 
 TASK_FILE = "task.toml"
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_SCORE_TIMEOUT_S = 120.0
+# Budgets above a day are typos (1e308, inf): pytest-timeout, monotonic deadlines and sleeps overflow.
+MAX_TIMEOUT_S = 86400.0
+# The parts of a task folder (``looks_like_task`` tells a task without task.toml by them).
+TASK_PARTS = ("workspace", "tests", "solution")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _KNOWN_KEYS = {
@@ -94,8 +110,15 @@ def _fail(folder: Path, field: str, value: object, rule: str) -> TaskError:
 
 
 def _positive_number(folder: Path, field: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise _fail(folder, field, value, "must be a positive number of seconds")
+    """A budget in seconds: finite, > 0 and at most :data:`MAX_TIMEOUT_S` (TOML allows inf and nan)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 < value <= MAX_TIMEOUT_S
+    ):
+        rule = f"must be a positive number of seconds, at most {MAX_TIMEOUT_S:g} (one day)"
+        raise _fail(folder, field, value, rule)
     return float(value)
 
 
@@ -108,6 +131,13 @@ def _name(folder: Path, field: str, value: object) -> str:
 def load_task(folder: Path) -> TaskSpec:
     """Read and validate ``folder/task.toml``; raise :class:`TaskError` on any contract breach."""
     toml_path = folder / TASK_FILE
+    if not toml_path.exists():
+        has = "/, ".join(_parts(folder))
+        raise TaskError(
+            f"{folder}: looks like a task folder{f' (it has {has}/)' if has else ''} but has no "
+            f"{TASK_FILE}: add one (docs/writing-tasks.md) or move the folder out of the task root; "
+            "its tests are not run as plain tests"
+        )
     try:
         data: dict[str, Any] = tomllib.loads(toml_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -249,3 +279,57 @@ def task_sha(folder: Path) -> str:
 def is_task_dir(path: Path) -> bool:
     """True for a folder that holds a ``task.toml`` (what collection turns into items)."""
     return os.path.isfile(path / TASK_FILE)
+
+
+def _parts(folder: Path) -> list[str]:
+    """The task parts (``workspace/``, ``tests/``, ``solution/``) present in ``folder``, as folders
+    that are not tasks themselves (a task may be called ``tests``)."""
+    return [name for name in TASK_PARTS if (folder / name).is_dir() and not is_task_dir(folder / name)]
+
+
+def looks_like_task(folder: Path, holds_tasks: Callable[[Path], bool]) -> bool:
+    """True for a folder without ``task.toml`` that is a task folder all the same: it has a
+    ``workspace/`` or ``tests/`` and sits two levels below a folder that holds tasks
+    (``<root>/<class>/<id>``, like its neighbours), or it has all of ``workspace/``, ``tests/`` and
+    ``solution/``. Collecting it as plain tests would run a hidden suite on the host, outside the
+    sandbox.
+
+    ``holds_tasks(root)`` says whether ``root/*/*/task.toml`` exists (the caller caches it). An
+    ordinary project folder with a ``tests/`` (or a ``workspace/``) is not a task.
+    """
+    if is_task_dir(folder):
+        return False
+    parts = _parts(folder)
+    if not {"workspace", "tests"} & set(parts):
+        return False
+    root = folder.parent.parent
+    among_tasks = root != folder.parent and root.parent != root and holds_tasks(root)  # never "/"
+    return len(parts) == len(TASK_PARTS) or among_tasks
+
+
+def holds_task_parts(folder: Path, holds_tasks: Callable[[Path], bool]) -> bool:
+    """True for a task folder (with its parts) or a look-alike: pytest must never collect a folder
+    below it (its ``workspace/``, ``tests/``, ``solution/``) as plain tests."""
+    if is_task_dir(folder):
+        return bool(_parts(folder))
+    return looks_like_task(folder, holds_tasks)
+
+
+def check_score_command(spec: TaskSpec) -> None:
+    """Raise :class:`TaskError` when the task's custom score command cannot start on this host (for
+    the process sandbox; a container has programs of its own).
+
+    ``{python}`` always exists; an absolute path must be an executable file and a bare name must be
+    on ``PATH``. A relative path (``./run.sh``) may come from the agent's workspace: the runner checks
+    it before scoring, and a command that cannot start there is an ``error`` row naming it.
+    """
+    if spec.score_command is None or spec.score_command[0] == "{python}":
+        return
+    exe, problem = spec.score_command[0], None
+    if os.path.isabs(exe):
+        if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
+            problem = f"its program {exe!r} does not exist or is not executable on this machine"
+    elif "/" not in exe and os.sep not in exe and shutil.which(exe) is None:
+        problem = f"its program {exe!r} is not on PATH on this machine"
+    if problem is not None:
+        raise _fail(spec.path, "score.command", list(spec.score_command), problem)

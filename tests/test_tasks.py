@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.tasks import TaskError, load_task, task_sha
+from pytest_hybridarena.tasks import (
+    TaskError,
+    check_score_command,
+    holds_task_parts,
+    load_task,
+    looks_like_task,
+    task_sha,
+)
 
 
 def write_task(root: Path, toml: str, *, cls: str = "puzzles", name: str = "t1") -> Path:
@@ -115,3 +123,87 @@ def test_single_shot_errors_name_the_field_and_the_value(tmp_path: Path, toml: s
         load_task(folder)
     assert str(folder / "task.toml") in str(excinfo.value)
     assert fragment in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ("timeout_s = inf\n", "field 'timeout_s' = inf: must be a positive number of seconds, at most 86400"),
+        ("timeout_s = -inf\n", "field 'timeout_s' = -inf: must be a positive number of seconds"),
+        ("timeout_s = nan\n", "field 'timeout_s' = nan: must be a positive number of seconds, at most 86400"),
+        ("timeout_s = 1e308\n", "field 'timeout_s' = 1e+308: must be a positive number of seconds, at most"),
+        ("timeout_s = 86401\n", "field 'timeout_s' = 86401: must be a positive number of seconds, at most"),
+        ("[score]\ntimeout_s = nan\n", "field 'score.timeout_s' = nan: must be a positive number of seconds"),
+        ("[score]\ntimeout_s = inf\n", "field 'score.timeout_s' = inf: must be a positive number of seconds"),
+        ("[score]\ntimeout_s = 1e308\n", "field 'score.timeout_s' = 1e+308: must be a positive number"),
+    ],
+)
+def test_budgets_must_be_finite_and_at_most_a_day(tmp_path: Path, toml: str, fragment: str) -> None:
+    folder = write_task(tmp_path, 'instruction = "x"\n' + toml)
+    with pytest.raises(TaskError) as excinfo:
+        load_task(folder)
+    assert str(folder / "task.toml") in str(excinfo.value)
+    assert fragment in str(excinfo.value)
+
+
+def test_the_largest_budget_is_a_day(tmp_path: Path) -> None:
+    spec = load_task(
+        write_task(tmp_path, 'instruction = "x"\ntimeout_s = 86400\n[score]\ntimeout_s = 86400\n')
+    )
+    assert (spec.timeout_s, spec.score_timeout_s) == (86400.0, 86400.0)
+
+
+def test_a_missing_task_toml_names_the_folder(tmp_path: Path) -> None:
+    folder = write_task(tmp_path, 'instruction = "x"\n')
+    (folder / "task.toml").unlink()
+    with pytest.raises(TaskError) as excinfo:
+        load_task(folder)
+    assert str(excinfo.value).startswith(f"{folder}: looks like a task folder (it has workspace/, tests/)")
+    assert "but has no task.toml" in str(excinfo.value)
+
+
+def test_what_looks_like_a_task_without_task_toml(tmp_path: Path) -> None:
+    good = write_task(tmp_path, 'instruction = "x"\n', name="good")
+    lone_tests = tmp_path / "puzzles" / "lone"
+    (lone_tests / "tests").mkdir(parents=True)
+    project = tmp_path / "repo" / "packages" / "pkg"  # a package of a monorepo: no tasks around
+    (project / "tests").mkdir(parents=True)
+    pair = tmp_path / "repo" / "packages" / "pair"  # a project may have workspace/ and tests/
+    (pair / "workspace").mkdir(parents=True)
+    (pair / "tests").mkdir()
+    triple = tmp_path / "repo" / "packages" / "triple"
+    for part in ("workspace", "tests", "solution"):
+        (triple / part).mkdir(parents=True)
+
+    def holds_tasks(root: Path) -> bool:
+        return any(root.glob("*/*/task.toml"))
+
+    assert not looks_like_task(good, holds_tasks), "a real task is a task, not a look-alike"
+    assert looks_like_task(lone_tests, holds_tasks), "tests/ beside other tasks"
+    assert not looks_like_task(project, holds_tasks)
+    assert not looks_like_task(pair, holds_tasks)
+    assert looks_like_task(triple, holds_tasks), "workspace/, tests/ and solution/ together"
+    assert not looks_like_task(tmp_path / "puzzles", holds_tasks), "a class folder of tasks"
+    assert holds_task_parts(good, holds_tasks)
+    assert holds_task_parts(lone_tests, holds_tasks)
+    assert not holds_task_parts(project, holds_tasks)
+    (project / "task.toml").write_text("")  # some other tool's task.toml: no task parts beside it
+    (project / "tests").rmdir()
+    assert not holds_task_parts(project, holds_tasks)
+
+
+def test_a_score_command_whose_program_is_missing_is_an_error(tmp_path: Path) -> None:
+    toml = 'instruction = "x"\n[score]\ncommand = ["/nonexistent/bin", "--junit={junit}"]\n'
+    spec = load_task(write_task(tmp_path, toml))
+    with pytest.raises(TaskError) as excinfo:
+        check_score_command(spec)
+    assert str(spec.path / "task.toml") in str(excinfo.value)
+    assert "field 'score.command' = ['/nonexistent/bin', '--junit={junit}']" in str(excinfo.value)
+    assert "its program '/nonexistent/bin' does not exist or is not executable" in str(excinfo.value)
+    toml = 'instruction = "x"\n[score]\ncommand = ["no-such-program-anywhere"]\n'
+    with pytest.raises(TaskError, match="'no-such-program-anywhere' is not on PATH"):
+        check_score_command(load_task(write_task(tmp_path, toml, name="t2")))
+    fine = ('["{python}", "-m", "pytest"]', '["./run.sh"]', f'["{sys.executable}"]')
+    for number, command in enumerate(fine):
+        toml = f'instruction = "x"\n[score]\ncommand = {command}\n'
+        check_score_command(load_task(write_task(tmp_path, toml, name=f"ok{number}")))
