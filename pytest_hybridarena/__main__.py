@@ -5,6 +5,8 @@ Commands:
                    counts, tags and reference-solution size
     report IN...   re-analyze run folders / results.jsonl / legacy raw.jsonl offline: print the
                    tables, write aggregate.json and summary.md (docs/report.md)
+    compare A B    pair the cells two runs share and print B − A per cell with its interval and
+                   verdict (docs/report.md)
     pricing refresh
                    rebuild the price table from LiteLLM's bundled cost map and print the diff
 """
@@ -15,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pytest_hybridarena import pricing_refresh, report
+from pytest_hybridarena import compare, pricing_refresh, report
 from pytest_hybridarena.catalog import find_tasks, render_catalog, task_entry
 
 
@@ -25,10 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     tasks = sub.add_parser("tasks", help="list the benchmark's tasks")
     tasks.add_argument("path", nargs="?", default="bench_tasks", type=Path)
     report.add_arguments(sub.add_parser("report", help="re-analyze results offline"))
+    compare.add_arguments(sub.add_parser("compare", help="compare two runs cell by cell"))
     pricing_refresh.add_arguments(sub.add_parser("pricing", help="maintain the price table"))
     args = parser.parse_args(argv)
     if args.command == "report":
         return report.run(args)
+    if args.command == "compare":
+        return compare.run(args)
     if args.command == "pricing":
         return pricing_refresh.run(args)
     if args.command == "tasks":

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pytest_hybridarena.calibration import calibrate, sweep_curves
-from pytest_hybridarena.pareto import compare_pairs, decision_table, pareto_frontiers
+from pytest_hybridarena.pareto import compare_pairs, decision_table, inconclusive_reason, pareto_frontiers
 from pytest_hybridarena.pricing import PriceTable, load_prices
 from pytest_hybridarena.rounds import max_rounds_used, row_pass_round
 from pytest_hybridarena.stats import (
@@ -38,7 +38,18 @@ from pytest_hybridarena.stats import (
     task_set_seed,
 )
 
-__all__ = ["SCHEMA_VERSION", "CellData", "analyze", "interval_dict", "reprice_rows"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "CellData",
+    "CellKey",
+    "analyze",
+    "build_cells",
+    "cell_key",
+    "comparison_sentence",
+    "interval_dict",
+    "judge_family",
+    "reprice_rows",
+]
 
 SCHEMA_VERSION = 1
 _OUTCOMES = ("pass", "fail", "error", "timeout", "skipped")
@@ -46,23 +57,34 @@ _OUTCOMES = ("pass", "fail", "error", "timeout", "skipped")
 _N, _PASS, _ERROR, _TIMEOUT, _JUDGED, _COST, _TOKENS, _CLOUD_TOK, _SIDE_CALLS, _CLOUD_CALLS, _CALLS, _WALL = (
     range(12)
 )
+# Cells whose rows had a mid tier also get its shares (the other cells' stats keep their keys).
+_MID_TOK, _MID_CALLS = 12, 13
+_ROWS = 14  # every row, skipped ones included: the denominator of what a cell spent
+_NCOLS = 15
 _RATIOS = {
     "pass_rate": (_PASS, _N),
     "pass_rate_error_adjusted": (_PASS, _JUDGED),
     "error_rate": (_ERROR, _N),
     "timeout_rate": (_TIMEOUT, _N),
-    "cost_per_task": (_COST, _N),
-    "tokens_per_task": (_TOKENS, _N),
+    "cost_per_task": (_COST, _ROWS),
+    "tokens_per_task": (_TOKENS, _ROWS),
     "cloud_fraction_tokens": (_CLOUD_TOK, _TOKENS),
     "cloud_fraction_calls": (_CLOUD_CALLS, _SIDE_CALLS),
-    "calls_per_task": (_CALLS, _N),
+    "calls_per_task": (_CALLS, _ROWS),
     "wall_s_per_task": (_WALL, _N),
 }
 _RATES = {"pass_rate": _N, "pass_rate_error_adjusted": _JUDGED, "error_rate": _N, "timeout_rate": _N}
-# Cells whose rows had a mid tier also get its shares (the other cells' stats keep their keys).
-_MID_TOK, _MID_CALLS = 12, 13
-_NCOLS = 14
 _MID_RATIOS = {"mid_fraction_tokens": (_MID_TOK, _TOKENS), "mid_fraction_calls": (_MID_CALLS, _SIDE_CALLS)}
+# What a cell spent is summed over *every* row (an error, a timeout or an unscored row spent its
+# tokens too); what it achieved is over the judged (non-skipped) trials only.
+_SPEND = {
+    "cost_per_task",
+    "tokens_per_task",
+    "cloud_fraction_tokens",
+    "cloud_fraction_calls",
+    "calls_per_task",
+}
+_SPEND |= set(_MID_RATIOS)
 
 
 @dataclass
@@ -137,12 +159,16 @@ def reprice_rows(
     return out
 
 
-def _cell_key(row: dict[str, Any]) -> tuple[str, str, str, str | None, str | None]:
+CellKey = tuple[str, str, str, str | None, str | None]
+
+
+def cell_key(row: dict[str, Any]) -> CellKey:
+    """(task class, agent, strategy, local model, cloud model): what makes two rows one cell."""
     cell, models = row["cell"], row.get("models") or {}
     return (cell["task_class"], cell["agent"], cell["strategy"], models.get("local"), models.get("cloud"))
 
 
-def _cell_id(key: tuple[str, str, str, str | None, str | None]) -> str:
+def _cell_id(key: CellKey) -> str:
     return "|".join("-" if part is None else part for part in key)
 
 
@@ -210,26 +236,44 @@ def analyze(
 def _build_cells(
     rows: Sequence[dict[str, Any]], *, resamples: int, confidence: float, cache: WeightCache
 ) -> list[CellData]:
-    """Group rows into cells and compute every per-cell statistic; tasks coded in sorted-id order so
-    each cell's bootstrap sees its tasks in the same order as :func:`stats.pass_rate_ci`."""
+    """Group rows into cells (:func:`cell_key`) and compute every per-cell statistic."""
+    grouped: dict[CellKey, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(cell_key(row), []).append(row)
+    order = sorted(grouped, key=lambda k: tuple("" if p is None else p for p in k))
+    return build_cells(
+        [(key, grouped[key]) for key in order], resamples=resamples, confidence=confidence, cache=cache
+    )
+
+
+def build_cells(
+    groups: Sequence[tuple[CellKey, list[dict[str, Any]]]],
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    cache: WeightCache | None = None,
+) -> list[CellData]:
+    """Every per-cell statistic of rows already grouped into cells, in the given order.
+
+    Task and seed codes are shared over all groups, so any two of the cells can be paired
+    (:func:`pareto.compare_pairs`), even two with the same key (``compare`` builds run A's and run
+    B's cells this way). Tasks are coded in sorted-id order, so each cell's bootstrap sees its tasks
+    in the same order as :func:`stats.pass_rate_ci`.
+    """
+    cache = {} if cache is None else cache
+    rows = [r for _, members in groups for r in members]
     task_names = sorted({r["cell"]["task_id"] for r in rows})
     task_codes = {t: i for i, t in enumerate(task_names)}
     seed_codes = {s: i for i, s in enumerate(sorted({int(r["cell"]["seed"]) for r in rows}))}
     n_seeds = max(1, len(seed_codes))
-    grouped: dict[tuple[str, str, str, str | None, str | None], list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(_cell_key(row), []).append(row)
-    cells = []
-    for key in sorted(grouped, key=lambda k: tuple("" if p is None else p for p in k)):
-        members = grouped[key]
-        cells.append(
-            _cell(key, members, task_names, task_codes, seed_codes, n_seeds, resamples, confidence, cache)
-        )
-    return cells
+    return [
+        _cell(key, members, task_names, task_codes, seed_codes, n_seeds, resamples, confidence, cache)
+        for key, members in groups
+    ]
 
 
 def _cell(
-    key: tuple[str, str, str, str | None, str | None],
+    key: CellKey,
     members: list[dict[str, Any]],
     task_names: list[str],
     task_codes: dict[str, int],
@@ -243,56 +287,54 @@ def _cell(
     counts = {o: 0 for o in _OUTCOMES}
     for row in members:
         counts[row["outcome"]] += 1
+    judged_mask = np.fromiter((r["outcome"] != "skipped" for r in members), bool, len(members))
     judged = [r for r in members if r["outcome"] != "skipped"]
     m = len(judged)
-    task = np.fromiter((task_codes[r["cell"]["task_id"]] for r in judged), np.int64, m)
-    seed_idx = np.fromiter((seed_codes[int(r["cell"]["seed"])] for r in judged), np.int64, m)
-    outcome = [r["outcome"] for r in judged]
-    cost = np.fromiter(
-        (math.nan if (v := (r.get("cost_usd") or {}).get("value")) is None else float(v) for r in judged),
+    cost_all = np.fromiter(
+        (math.nan if (v := (r.get("cost_usd") or {}).get("value")) is None else float(v) for r in members),
         np.float64,
-        m,
+        len(members),
     )
-    cols = np.zeros((m, _NCOLS))
-    cols[:, _N] = 1.0
-    cols[:, _PASS] = [o == "pass" for o in outcome]
-    cols[:, _ERROR] = [o == "error" for o in outcome]
-    cols[:, _TIMEOUT] = [o == "timeout" for o in outcome]
-    cols[:, _JUDGED] = [o in ("pass", "fail") for o in outcome]
-    cols[:, _COST] = np.nan_to_num(cost)
-    for i, r in enumerate(judged):
-        tok, calls = r["tokens"], r["calls"]
-        cloud_tok = tok["cloud_prompt"] + tok["cloud_completion"]
-        mid_tok = tok.get("mid_prompt", 0) + tok.get("mid_completion", 0)
-        cols[i, _TOKENS] = cloud_tok + mid_tok + tok["local_prompt"] + tok["local_completion"]
-        cols[i, _CLOUD_TOK] = cloud_tok
-        cols[i, _MID_TOK] = mid_tok
-        cols[i, _SIDE_CALLS] = calls["local"] + calls.get("mid", 0) + calls["cloud"]
-        cols[i, _CLOUD_CALLS] = calls["cloud"]
-        cols[i, _MID_CALLS] = calls.get("mid", 0)
-        cols[i, _CALLS] = calls["total"]
-        cols[i, _WALL] = float(r["wall_s"]["total"])
-    tasks_sorted, inverse = np.unique(task, return_inverse=True)
-    k = tasks_sorted.size
-    totals = np.stack([np.bincount(inverse, weights=cols[:, j], minlength=k) for j in range(_NCOLS)], axis=1)
-    unpriced = int(np.isnan(cost).sum())
-    seed = task_set_seed(key[0], (task_names[t] for t in tasks_sorted))
+    cols = _columns(members, cost_all)
+    task_all = np.fromiter((task_codes[r["cell"]["task_id"]] for r in members), np.int64, len(members))
+    task = task_all[judged_mask]
+    seed_idx = np.fromiter((seed_codes[int(r["cell"]["seed"])] for r in judged), np.int64, m)
+    cost = cost_all[judged_mask]
     ratios = {**_RATIOS, **_MID_RATIOS} if any("mid" in (r.get("models") or {}) for r in members) else _RATIOS
-    wanted = [name for name in ratios if not (name == "cost_per_task" and unpriced)]
-    intervals = dict(
-        zip(
-            wanted,
-            cluster_bootstrap_ratios(
-                totals,
-                [ratios[name] for name in wanted],
-                resamples=resamples,
-                confidence=confidence,
-                seed=seed,
-                cache=cache,
-            ),
-            strict=True,
+    unpriced = int(np.isnan(cost_all).sum())
+    # Achievement over the judged trials' tasks, spend over every row's tasks. Without skipped rows
+    # both are the same task set, the same seed and so the same (cached) resamples.
+    intervals: dict[str, Interval | None] = {}
+    totals_of: dict[bool, npt.NDArray[np.float64]] = {}
+    k_judged = 0
+    seed = task_set_seed(key[0], ())
+    for spend in (False, True):
+        rows_mask = np.ones(len(members), bool) if spend else judged_mask
+        codes = task_all[rows_mask]
+        tasks_sorted, inverse = np.unique(codes, return_inverse=True)
+        k = tasks_sorted.size
+        columns = [np.bincount(inverse, weights=cols[rows_mask, j], minlength=k) for j in range(_NCOLS)]
+        totals = np.stack(columns, axis=1).reshape(k, _NCOLS).astype(np.float64)
+        totals_of[spend] = totals
+        set_seed = task_set_seed(key[0], (task_names[t] for t in tasks_sorted))
+        if not spend:
+            k_judged, seed = int(k), set_seed
+        wanted = [
+            name
+            for name in ratios
+            if (name in _SPEND) == spend and not (name == "cost_per_task" and unpriced)
+        ]
+        if not k or not wanted:
+            continue
+        found = cluster_bootstrap_ratios(
+            totals,
+            [ratios[name] for name in wanted],
+            resamples=resamples,
+            confidence=confidence,
+            seed=set_seed,
+            cache=cache,
         )
-    )
+        intervals.update(zip(wanted, found, strict=True))
     stats: dict[str, Any] = {
         "id": cell_id,
         "task_class": key[0],
@@ -302,26 +344,32 @@ def _cell(
         "cloud_model": key[4],
         "counts": counts,
         "n": m,
-        "tasks": int(k),
+        "rows": len(members),
+        "tasks": k_judged,
         "seeds": sorted({int(r["cell"]["seed"]) for r in judged}),
         "bootstrap_seed": seed,
     }
+    judged_totals = totals_of[False]
     for name in ratios:
         interval = intervals.get(name)
         if name in _RATES:
-            den = float(totals[:, _RATES[name]].sum())
-            num = float(totals[:, _RATIOS[name][0]].sum())
+            den = float(judged_totals[:, _RATES[name]].sum())
+            num = float(judged_totals[:, _RATIOS[name][0]].sum())
             low, high = (interval.low, interval.high) if interval else (0.0, 1.0)
-            est = rate_estimate(num, den, int(k), low, high, confidence) if den > 0 else None
+            est = rate_estimate(num, den, k_judged, low, high, confidence) if den > 0 else None
             stats[name] = interval_dict(est)
         else:
             stats[name] = interval_dict(interval)
+    spent = totals_of[True].sum(axis=0)
+    stats["cost_total"] = None if unpriced else float(spent[_COST])
     stats["cost_unpriced"] = unpriced
-    stats["median_wall_s"] = median(cols[:, _WALL]) if m else None
+    stats["tokens_total"] = int(spent[_TOKENS])
+    stats["calls_total"] = int(spent[_CALLS])
+    stats["median_wall_s"] = median(cols[judged_mask, _WALL]) if m else None
     stats["pass_at_round"] = _pass_at_round(judged, cell_id, resamples, confidence)
     # (task, seed) pairs for the paired comparisons; repeated pairs (merged reruns) are averaged.
-    codes = task * n_seeds + seed_idx
-    pairs, pinv = np.unique(codes, return_inverse=True)
+    pair_codes = task * n_seeds + seed_idx
+    pairs, pinv = np.unique(pair_codes, return_inverse=True)
     runs = np.bincount(pinv, minlength=pairs.size)
     return CellData(
         id=cell_id,
@@ -329,11 +377,39 @@ def _cell(
         stats=stats,
         pairs=pairs,
         pair_task=pairs // n_seeds,
-        pair_pass=np.bincount(pinv, weights=cols[:, _PASS], minlength=pairs.size) / np.maximum(runs, 1),
+        pair_pass=np.bincount(pinv, weights=cols[judged_mask, _PASS], minlength=pairs.size)
+        / np.maximum(runs, 1),
         pair_cost=np.bincount(pinv, weights=cost, minlength=pairs.size) / np.maximum(runs, 1),
         task_names=task_names,
         cache=cache,
     )
+
+
+def _columns(rows: list[dict[str, Any]], cost: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """One row of per-trial quantities per row (``_N`` … ``_ROWS``); skipped rows count in
+    ``_ROWS`` and the spend columns, not in ``_N`` or the outcome columns."""
+    cols = np.zeros((len(rows), _NCOLS))
+    for i, r in enumerate(rows):
+        outcome = r["outcome"]
+        tok, calls = r["tokens"], r["calls"]
+        cloud_tok = tok["cloud_prompt"] + tok["cloud_completion"]
+        mid_tok = tok.get("mid_prompt", 0) + tok.get("mid_completion", 0)
+        cols[i, _ROWS] = 1.0
+        cols[i, _N] = outcome != "skipped"
+        cols[i, _PASS] = outcome == "pass"
+        cols[i, _ERROR] = outcome == "error"
+        cols[i, _TIMEOUT] = outcome == "timeout"
+        cols[i, _JUDGED] = outcome in ("pass", "fail")
+        cols[i, _TOKENS] = cloud_tok + mid_tok + tok["local_prompt"] + tok["local_completion"]
+        cols[i, _CLOUD_TOK] = cloud_tok
+        cols[i, _MID_TOK] = mid_tok
+        cols[i, _SIDE_CALLS] = calls["local"] + calls.get("mid", 0) + calls["cloud"]
+        cols[i, _CLOUD_CALLS] = calls["cloud"]
+        cols[i, _MID_CALLS] = calls.get("mid", 0)
+        cols[i, _CALLS] = calls["total"]
+        cols[i, _WALL] = float(r["wall_s"]["total"])
+    cols[:, _COST] = np.nan_to_num(cost)
+    return cols
 
 
 def _pass_at_round(
@@ -374,15 +450,29 @@ def _baseline_comparisons(
             compare_pairs(c, base[0], margin=margin, resamples=resamples, confidence=confidence)
             for c in others
         ]
-        adjusted = holm([f["p_value"] for f in family])
-        for entry, p_adj in zip(family, adjusted, strict=True):
-            entry["p_holm"] = p_adj
-            entry["family_size"] = len(family)
-            entry["verdict"] = _verdict(entry, p_adj, alpha, margin)
-            entry["verdict_unadjusted"] = _verdict(entry, entry["p_value"], alpha, margin)
-            entry["sentence"] = comparison_sentence(entry)
-            out.append(entry)
+        out += judge_family(family, alpha=alpha, confidence=confidence)
     return out
+
+
+def judge_family(
+    family: list[dict[str, Any]], *, alpha: float, confidence: float = DEFAULT_CONFIDENCE
+) -> list[dict[str, Any]]:
+    """Holm-adjust one family of :func:`pareto.compare_pairs` entries and add to each its
+    ``p_holm``, ``family_size``, ``verdict`` (and ``verdict_unadjusted``), ``why`` (the reason an
+    inconclusive verdict is one, else None) and ``sentence``. Returns the same entries."""
+    adjusted = holm([f["p_value"] for f in family])
+    for entry, p_adj in zip(family, adjusted, strict=True):
+        entry["p_holm"] = p_adj
+        entry["family_size"] = len(family)
+        entry["verdict"] = _verdict(entry, p_adj, alpha, entry["margin"])
+        entry["verdict_unadjusted"] = _verdict(entry, entry["p_value"], alpha, entry["margin"])
+        entry["why"] = (
+            inconclusive_reason(entry, alpha=alpha, confidence=confidence)
+            if entry["verdict"] == "inconclusive"
+            else None
+        )
+        entry["sentence"] = comparison_sentence(entry)
+    return family
 
 
 def _verdict(entry: dict[str, Any], p: float, alpha: float, margin: float) -> str:
@@ -413,4 +503,5 @@ def comparison_sentence(entry: dict[str, Any]) -> str:
         return f"{a} is inferior to {b} by more than {pts}{cost}"
     if verdict == "no pairs":
         return f"{a} and {b} share no (task, seed) pairs; nothing to compare"
-    return f"{a} is not shown non-inferior to {b} at {pts} (inconclusive){cost}"
+    why = f": {entry['why']}" if entry.get("why") else ""
+    return f"{a} is not shown non-inferior to {b} at {pts}{cost} (inconclusive{why})"

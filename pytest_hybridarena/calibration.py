@@ -11,6 +11,8 @@ always-cloud anchors. The performance gap recovered at a point is
 ``PGR = (q − q_local) / (q_cloud − q_local)``; **APGR** is the area under PGR over cloud share
 0…1 (trapezoid, anchors included: 0.5 is what random routing would get on a straight line), and
 **CPT(x)** is the smallest cloud share at which the piecewise-linear curve reaches PGR = x.
+Both need at least ``MIN_OPERATING_POINTS`` distinct cloud shares on the curve, anchors included:
+the anchors alone always give APGR 0.5, whatever the router did.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ import numpy.typing as npt
 
 from pytest_hybridarena.cells import spec_base
 
-__all__ = ["apgr", "calibrate", "calibrate_threshold", "cpt", "sweep_curves"]
+__all__ = ["MIN_OPERATING_POINTS", "apgr", "calibrate", "calibrate_threshold", "cpt", "sweep_curves"]
 
 ANCHOR_LOCAL = "always-local"
 ANCHOR_CLOUD = "always-cloud"
+# Distinct cloud shares (the two anchors and every sweep point strictly between them) a curve needs
+# before APGR and CPT mean anything; a sweep point at 0 % or 100 % sits on an anchor.
+MIN_OPERATING_POINTS = 3
 # heuristic's meta.path → the parameter that sets that path's threshold (router/strategies/heuristic.py)
 _PATH_PARAMS = {"agent": "threshold", "legacy": "legacy_threshold"}
 
@@ -132,6 +137,16 @@ def cpt(
     return None  # pragma: no cover (the last point is PGR 1)
 
 
+def _curve_note(operating: int, q_local: float, q_cloud: float) -> str | None:
+    """Why a curve has no APGR/CPT (None when it has them)."""
+    if operating < MIN_OPERATING_POINTS:
+        return (
+            f"too few points: {operating} distinct cloud shares, anchors included "
+            f"(APGR and CPT need {MIN_OPERATING_POINTS})"
+        )
+    return None if q_cloud > q_local else "always-cloud is not better than always-local"
+
+
 def sweep_curves(cells: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """One curve per (class, agent, models, strategy name) with both anchors in the same group.
 
@@ -163,7 +178,9 @@ def sweep_curves(cells: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             if not pts:
                 continue
             xy = [(c["cloud_fraction_calls"]["point"], c["pass_rate"]["point"]) for c in pts]
-            score = apgr(xy, q_local, q_cloud)
+            operating = 2 + len({x for x, _ in xy if 0.0 < x < 1.0})
+            few = operating < MIN_OPERATING_POINTS
+            score = None if few else apgr(xy, q_local, q_cloud)
             out.append(
                 {
                     "task_class": tc,
@@ -184,10 +201,11 @@ def sweep_curves(cells: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                         ),
                         key=lambda p: (p["cloud_fraction_calls"]["point"], p["strategy"]),
                     ),
+                    "operating_points": operating,
                     "apgr": score,
-                    "cpt50": cpt(xy, q_local, q_cloud, 0.5),
-                    "cpt80": cpt(xy, q_local, q_cloud, 0.8),
-                    "note": None if score is not None else "always-cloud is not better than always-local",
+                    "cpt50": None if few else cpt(xy, q_local, q_cloud, 0.5),
+                    "cpt80": None if few else cpt(xy, q_local, q_cloud, 0.8),
+                    "note": _curve_note(operating, q_local, q_cloud),
                 }
             )
     return out

@@ -27,7 +27,7 @@ import numpy as np
 from pytest_hybridarena import charts
 
 # The analysis' own cell key and id, so a trial lands under exactly the cell the aggregate computed.
-from pytest_hybridarena.analysis import _cell_id, _cell_key
+from pytest_hybridarena.analysis import _cell_id, cell_key
 from pytest_hybridarena.pareto import config_label
 from pytest_hybridarena.report import _settings_line
 
@@ -95,7 +95,7 @@ def _headline(aggregate: dict[str, Any]) -> str:
     compared = {e["cell"]: e for e in aggregate["comparisons"]}
     baselines = {e["baseline_cell"] for e in aggregate["comparisons"]}
     frontier = {i for ids in aggregate["pareto"].values() for i in ids}
-    recommended = {d["recommended"] for d in aggregate["decisions"]}
+    recommended = {d["recommended"] for d in aggregate["decisions"] if d["recommended"]}
     vary = len(_models(aggregate)) > 1
     body = []
     for n, c in enumerate(cells):
@@ -146,11 +146,15 @@ def _models(aggregate: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _decisions(aggregate: dict[str, Any]) -> str:
     cells = aggregate["cells"]
+
+    def label(cell_id: str | None) -> str:
+        return "–" if cell_id is None else config_label(cells[cell_id])
+
     body = [
         (
             _td(d["task_class"]),
-            _td(config_label(cells[d["recommended"]]), "config"),
-            _td(config_label(cells[d["best"]]), "config"),
+            _td(label(d["recommended"]), "config"),
+            _td(label(d["best"]), "config"),
             _td(d["reason"]),
         )
         for d in aggregate["decisions"]
@@ -170,7 +174,7 @@ def _decisions(aggregate: dict[str, Any]) -> str:
 def _heatmap(rows: Sequence[dict[str, Any]]) -> str:
     judged_rows = [r for r in rows if r["outcome"] != "skipped"]
     tasks = sorted({(r["cell"]["task_class"], r["cell"]["task_id"]) for r in judged_rows})
-    keys = sorted({_cell_key(r)[1:] for r in judged_rows}, key=lambda k: tuple(p or "" for p in k))
+    keys = sorted({cell_key(r)[1:] for r in judged_rows}, key=lambda k: tuple(p or "" for p in k))
     plain = [f"{a} · {s}" for a, s, _, _ in keys]
     labels = [
         lab if plain.count(lab) == 1 else f"{lab} ({lo or '-'} + {cl or '-'})"
@@ -183,7 +187,7 @@ def _heatmap(rows: Sequence[dict[str, Any]]) -> str:
     passed = np.zeros((len(tasks), len(keys)))
     judged = np.zeros((len(tasks), len(keys)))
     for r in judged_rows:
-        i, j = t_index[(r["cell"]["task_class"], r["cell"]["task_id"])], k_index[_cell_key(r)[1:]]
+        i, j = t_index[(r["cell"]["task_class"], r["cell"]["task_id"])], k_index[cell_key(r)[1:]]
         judged[i, j] += 1
         passed[i, j] += r["outcome"] == "pass"
     return charts.heatmap_chart([f"{c} / {t}" for c, t in tasks], labels, passed, judged)
@@ -234,7 +238,7 @@ def _links(row: dict[str, Any], out_dir: Path, runs: Sequence[str]) -> str:
 def _trials(aggregate: dict[str, Any], rows: Sequence[dict[str, Any]], out_dir: Path) -> str:
     by_cell: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        by_cell.setdefault(_cell_id(_cell_key(r)), []).append(r)
+        by_cell.setdefault(_cell_id(cell_key(r)), []).append(r)
     runs = aggregate["rows"].get("runs") or sorted({str(r.get("run_id")) for r in rows})
     ids = list(aggregate["cells"]) + sorted(set(by_cell) - set(aggregate["cells"]))
     parts = []
@@ -272,12 +276,22 @@ def _trials(aggregate: dict[str, Any], rows: Sequence[dict[str, Any]], out_dir: 
     return "\n".join(parts)
 
 
+def _sweeps(curves: list[dict[str, Any]]) -> str:
+    """The sweep chart, and why a curve has no APGR (too few points, no gap to recover)."""
+    notes = [
+        f"<li>{_e(c['task_class'])}, {_e(c['agent'])} · {_e(c['strategy'])}: {_e(c['note'])}</li>"
+        for c in curves
+        if c.get("note")
+    ]
+    return charts.sweep_chart(curves) + (f"\n<ul>{''.join(notes)}</ul>" if notes else "")
+
+
 def render_html(aggregate: dict[str, Any], rows: Iterable[dict[str, Any]], out_dir: str | Path) -> str:
     """The page as a string; ``out_dir`` is where it will live (artifact links are relative to it)."""
     rows = list(rows)
     out = Path(out_dir)
     cells = list(aggregate["cells"].values())
-    recommended = {d["recommended"] for d in aggregate["decisions"]}
+    recommended = {d["recommended"] for d in aggregate["decisions"] if d["recommended"]}
     counts = ", ".join(f"{v} {k}" for k, v in aggregate["rows"]["by_outcome"].items() if v)
     runs = ", ".join(aggregate["rows"]["runs"])
     generated = aggregate["settings"].get("generated")
@@ -292,7 +306,7 @@ def render_html(aggregate: dict[str, Any], rows: Iterable[dict[str, Any]], out_d
         ("cloud", "Cloud share", charts.cloud_share_chart(cells) if cells else _NOTHING),
     ]
     if aggregate.get("curves"):
-        sections.append(("sweeps", "Threshold sweeps", charts.sweep_chart(aggregate["curves"])))
+        sections.append(("sweeps", "Threshold sweeps", _sweeps(aggregate["curves"])))
     sections.append(("trials", "Trials and artifacts", _trials(aggregate, rows, out)))
     nav = "".join(f'<a href="#{key}">{_e(title)}</a>' for key, title, _ in sections)
     body = "\n".join(

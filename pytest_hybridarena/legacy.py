@@ -1,6 +1,6 @@
 """Rows of the system this project replaces (its ``raw.jsonl``), converted to our row schema.
 
-The old ``ResultRow`` (../shared/reference/hybrid-arena.md §5.1) has no schema field, no seed in
+The old ``ResultRow`` (the replaced system's ``core/metrics.py``) has no schema field, no seed in
 practice and no cost. The mapping, also in ``docs/report.md``:
 
 ============================  ==================================================================
@@ -10,13 +10,16 @@ ours                          theirs
 ``cell.task_id``              ``task_id``
 ``cell.agent``                ``route`` (the agent name; legacy R1..R5)
 ``cell.strategy``             ``router_strategy``; else from the folder (``<strategy>/seed-N/``,
-                              ``cascade-threshold-N/`` → ``cascade@threshold=N``); else ``none``
+                              ``cascade-threshold-N/`` → ``cascade@threshold=N``); else the route
+                              markers among the backends (``router/always-local``); else ``none``
 ``cell.seed``                 ``seed``; else the folder's ``seed-N``; else the replicate index
                               (0, 1, ...) of that (class, task, route, strategy, models) in
                               input order — their seeds were labels for replicate runs
 ``models.local/cloud``        ``local_model_id``/``cloud_model_id``; else read from
                               ``routing.per_call_backends`` (``step/local/M``, ``planner/cloud/M``;
-                              a bare name is cloud when the price table knows it, else local)
+                              a bare name is cloud when the price table knows it, else local;
+                              ``router/S`` is a route marker, not a model); else, for a side the
+                              row used, the one model the file (else all inputs) names for it
 ``outcome``                   ``error`` set → ``error`` (``timeout`` when it says timed out);
                               ``quality.functional_pass`` true/false → ``pass``/``fail``;
                               null → ``skipped`` (unscored prose tasks, kind ``unscored``)
@@ -26,7 +29,8 @@ ours                          theirs
 ``wall_s.total``/``agent``    ``latency.wall_ms`` / 1000
 ``tests``                     ``quality.tests_passed``/``tests_total``
 ``cost_usd``                  cloud tokens at the cloud model's list price (scenario
-                              ``legacy:list-price``); null when that model is not priced
+                              ``legacy:list-price``), for every outcome; null when that model is
+                              unknown or not priced
 ``run_id``                    ``legacy:<variant>`` or ``legacy:<file name>``
 ============================  ==================================================================
 """
@@ -40,12 +44,14 @@ from typing import Any
 from pytest_hybridarena.pricing import PriceTable
 from pytest_hybridarena.rows import SCHEMA_VERSION, empty_tests
 
-__all__ = ["convert_legacy", "is_legacy"]
+__all__ = ["convert_legacy", "is_legacy", "legacy_models"]
 
 _TIMEOUT = re.compile(r"time[sd]?[ _-]?out", re.IGNORECASE)
 _SEED_DIR = re.compile(r"seed-(-?\d+)$")
 _THRESHOLD_DIR = re.compile(r"cascade-threshold-(\d+(?:\.\d+)?)$")
-_NOT_MODELS = {"always-local", "always-cloud"}
+_NOT_MODELS = {"always-local", "always-cloud"}  # bare route markers
+_MARKER = "router/"  # ``router/<strategy>``: which route the router took, not a model
+Models = tuple[str | None, str | None]
 
 
 def is_legacy(data: dict[str, Any]) -> bool:
@@ -64,32 +70,97 @@ def _from_path(path: Path) -> tuple[str | None, int | None]:
     return strategy, int(seed_match.group(1))
 
 
-def _models(data: dict[str, Any], prices: PriceTable) -> tuple[str | None, str | None]:
-    local, cloud = data.get("local_model_id"), data.get("cloud_model_id")
-    if local or cloud:
-        return local, cloud
+def _backends(data: dict[str, Any], prices: PriceTable) -> tuple[dict[str, set[str]], set[str]]:
+    """Models by side and route markers (strategies) named in ``routing.per_call_backends``."""
     seen: dict[str, set[str]] = {"local": set(), "cloud": set()}
+    markers: set[str] = set()
     for entry in (data.get("routing") or {}).get("per_call_backends") or []:
-        parts = str(entry).split("/")
-        if parts[0] == "error" or entry in _NOT_MODELS:
+        text = str(entry)
+        parts = text.split("/")
+        if parts[0] == "error":
+            continue
+        if text in _NOT_MODELS or text.startswith(_MARKER):
+            markers.add(text.removeprefix(_MARKER))
             continue
         if len(parts) >= 3 and parts[1] in seen:
             side, model = parts[1], "/".join(parts[2:])
         else:
-            model = str(entry)
+            model = text
             side = "cloud" if prices.resolve(model) else "local"
         seen[side].add(prices.resolve(model) or model if side == "cloud" else model)
+    return seen, markers
+
+
+def _models(data: dict[str, Any], prices: PriceTable) -> Models:
+    local, cloud = data.get("local_model_id"), data.get("cloud_model_id")
+    if local or cloud:
+        return local, cloud
+    seen, _ = _backends(data, prices)
     return ("+".join(sorted(seen["local"])) or None, "+".join(sorted(seen["cloud"])) or None)
 
 
+def legacy_models(rows: list[tuple[Path, dict[str, Any]]], prices: PriceTable) -> dict[Path, Models]:
+    """Per input file, the model to assume for a side a row used without naming any model for it.
+
+    An old route that called its models through its own client (R4 in the tracked data) names no
+    backend, so its cloud tokens could not be priced. Within one file (one sweep) the cloud model
+    is the same for every route, so when the file's rows name exactly one cloud model (one local
+    model), that is the default for the side; a file that names none takes the one model all inputs
+    name, if there is exactly one. Several candidates: no default (the cost stays null).
+    """
+    by_file: dict[Path, dict[str, set[str]]] = {}
+    for path, data in rows:
+        local, cloud = _models(data, prices)
+        named = by_file.setdefault(path, {"local": set(), "cloud": set()})
+        named["local"].update(m for m in (local or "").split("+") if m)
+        named["cloud"].update(m for m in (cloud or "").split("+") if m)
+    everywhere = {side: set().union(*(n[side] for n in by_file.values())) for side in ("local", "cloud")}
+
+    def pick(names: set[str], side: str) -> str | None:
+        pool = names or everywhere[side]
+        return next(iter(pool)) if len(pool) == 1 else None
+
+    return {path: (pick(n["local"], "local"), pick(n["cloud"], "cloud")) for path, n in by_file.items()}
+
+
 def convert_legacy(
-    data: dict[str, Any], *, source: Path, prices: PriceTable, replicates: dict[tuple[Any, ...], int]
+    data: dict[str, Any],
+    *,
+    source: Path,
+    prices: PriceTable,
+    replicates: dict[tuple[Any, ...], int],
+    defaults: Models | None = None,
 ) -> dict[str, Any]:
     """One old row as one of ours (wire format). ``replicates`` counts the rows seen so far per
-    (class, task, route, strategy, models) across all inputs, to number seedless replicates."""
+    (class, task, route, strategy, models) across all inputs, to number seedless replicates.
+    ``defaults`` (from :func:`legacy_models`) fill a side the row used but names no model for; the
+    row's ``legacy.inferred`` lists those sides. Every row is priced, whatever its outcome: an
+    error, a timeout or an unscored row spent its tokens too."""
     path_strategy, path_seed = _from_path(source)
-    strategy = data.get("router_strategy") or path_strategy or "none"
+    _, markers = _backends(data, prices)
+    strategy = data.get("router_strategy") or path_strategy or "+".join(sorted(markers)) or "none"
     local, cloud = _models(data, prices)
+    tok = data.get("tokens") or {}
+    routing = data.get("routing") or {}
+    split = {
+        k: int(tok.get(k) or 0)
+        for k in ("local_prompt", "local_completion", "cloud_prompt", "cloud_completion")
+    }
+    if not any(split.values()) and (tok.get("prompt") or tok.get("completion")):
+        split["cloud_prompt"], split["cloud_completion"] = (
+            int(tok.get("prompt") or 0),
+            int(tok.get("completion") or 0),
+        )
+    calls = {k: int(routing.get(f"{k}_calls") or 0) for k in ("total", "local", "cloud")}
+    inferred = []
+    for side, default in zip(("local", "cloud"), defaults or (None, None), strict=True):
+        used = split[f"{side}_prompt"] or split[f"{side}_completion"] or calls[side]
+        if default and used and (local if side == "local" else cloud) is None:
+            inferred.append(side)
+            if side == "local":
+                local = default
+            else:
+                cloud = default
     task_class, task_id, agent = str(data.get("category")), str(data["task_id"]), str(data["route"])
     seed = data.get("seed")
     if seed is None:
@@ -110,19 +181,7 @@ def convert_legacy(
         )
     else:
         outcome, err = ("pass" if quality["functional_pass"] else "fail"), None
-    tok = data.get("tokens") or {}
-    split = {
-        k: int(tok.get(k) or 0)
-        for k in ("local_prompt", "local_completion", "cloud_prompt", "cloud_completion")
-    }
-    if not any(split.values()) and (tok.get("prompt") or tok.get("completion")):
-        split["cloud_prompt"], split["cloud_completion"] = (
-            int(tok.get("prompt") or 0),
-            int(tok.get("completion") or 0),
-        )
     tokens = {**split, "cached": int(tok.get("cached") or 0), "estimated": False}
-    routing = data.get("routing") or {}
-    calls = {k: int(routing.get(f"{k}_calls") or 0) for k in ("total", "local", "cloud")}
     wall = float((data.get("latency") or {}).get("wall_ms") or 0) / 1000.0
     tests = empty_tests()
     if quality.get("tests_total") is not None:
@@ -153,6 +212,7 @@ def convert_legacy(
             "source": str(source),
             "variant": data.get("variant"),
             "output_ref": data.get("output_ref"),
+            **({"inferred": inferred} if inferred else {}),
         },
     }
 

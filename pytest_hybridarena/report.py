@@ -20,15 +20,16 @@ from typing import Any
 from tabulate import tabulate
 
 from pytest_hybridarena.analysis import analyze, reprice_rows
-from pytest_hybridarena.legacy import convert_legacy, is_legacy
+from pytest_hybridarena.legacy import convert_legacy, is_legacy, legacy_models
 from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.rows import Row
 from pytest_hybridarena.stats import DEFAULT_RESAMPLES
-from pytest_hybridarena.table import render_summary, summarize
+from pytest_hybridarena.table import render_legend, render_summary, summarize
 
 __all__ = [
     "ReportWarning",
     "add_arguments",
+    "dedupe_rows",
     "load_decisions",
     "load_rows",
     "render_markdown",
@@ -78,28 +79,107 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         yield i + 1, data
 
 
-def load_rows(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
+def load_rows(paths: Sequence[str | Path], *, dedupe: bool = True) -> list[dict[str, Any]]:
     """Rows from run folders, ``results.jsonl`` files and legacy ``raw.jsonl`` files, merged.
 
     A folder contributes its ``results.jsonl`` (else ``raw.jsonl``; else every one below it). Rows
     of the replaced system are recognised by shape and converted (:mod:`pytest_hybridarena.legacy`).
     A torn last line is skipped with a :class:`ReportWarning`; any other bad line raises
-    ValueError naming the file and line.
+    ValueError naming the file and line. A cell that appears more than once (the same run folder
+    given twice, overlapping runs, a retried attempt) is kept once, with a :class:`ReportWarning`
+    saying which copy (:func:`dedupe_rows`); ``dedupe=False`` keeps every copy.
     """
     prices = load_prices()
-    replicates: dict[tuple[Any, ...], int] = {}
-    rows: list[dict[str, Any]] = []
+    read: list[tuple[Path, int, dict[str, Any]]] = []
     for given in paths:
         for path in _row_files(Path(given)):
-            for lineno, data in _read_jsonl(path):
-                if is_legacy(data):
-                    data = convert_legacy(data, source=path, prices=prices, replicates=replicates)
-                try:
-                    normalized = Row.from_wire(data).to_wire()
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise ValueError(f"{path}:{lineno}: not a result row: {exc}") from exc
-                rows.append({**data, **normalized})
-    return rows
+            read.extend((path, lineno, data) for lineno, data in _read_jsonl(path))
+    legacy = [(path, data) for path, _, data in read if is_legacy(data)]
+    defaults = legacy_models(legacy, prices) if legacy else {}
+    replicates: dict[tuple[Any, ...], int] = {}
+    rows: list[dict[str, Any]] = []
+    for path, lineno, data in read:
+        if is_legacy(data):
+            data = convert_legacy(
+                data, source=path, prices=prices, replicates=replicates, defaults=defaults.get(path)
+            )
+        try:
+            normalized = Row.from_wire(data).to_wire()
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{lineno}: not a result row: {exc}") from exc
+        rows.append({**data, **normalized, _SOURCE: str(path)})
+    kept, dropped = dedupe_rows(rows) if dedupe else (rows, [])
+    if dropped:
+        warnings.warn(_duplicates_message(kept, dropped), ReportWarning, stacklevel=2)
+    for row in rows:
+        row.pop(_SOURCE, None)
+    return kept
+
+
+_SOURCE = "__source"  # where a row was read from, while loading only
+
+
+def _dedupe_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    cell, models = row["cell"], row.get("models") or {}
+    return (
+        cell["task_class"],
+        cell["task_id"],
+        cell["agent"],
+        cell["strategy"],
+        int(cell["seed"]),
+        models.get("local"),
+        models.get("mid"),
+        models.get("cloud"),
+    )
+
+
+def dedupe_rows(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per cell and models (class, task, agent, strategy, seed, local/mid/cloud model):
+    ``(kept, dropped)``, kept in input order.
+
+    The copy kept is the latest: the one that finished last (``finished_at``), then the highest
+    ``attempt``, then the later input. That is the latest run's row when runs overlap, and the
+    retried attempt within a resumed run (which is also what that run's own summary counted).
+    Without duplicates ``kept`` is ``rows`` and ``dropped`` is empty.
+    """
+    best: dict[tuple[Any, ...], int] = {}
+    for i, row in enumerate(rows):
+        key = _dedupe_key(row)
+        j = best.get(key)
+        if j is None or _recency(row, i) >= _recency(rows[j], j):
+            best[key] = i
+    keep = set(best.values())
+    if len(keep) == len(rows):
+        return list(rows), []
+    return [r for i, r in enumerate(rows) if i in keep], [r for i, r in enumerate(rows) if i not in keep]
+
+
+def _recency(row: dict[str, Any], index: int) -> tuple[str, int, int]:
+    return (str(row.get("finished_at") or ""), int(row.get("attempt", 1)), index)
+
+
+def _where(row: dict[str, Any]) -> str:
+    attempt = int(row.get("attempt", 1))
+    where = f"run {row.get('run_id')}" + (f" attempt {attempt}" if attempt > 1 else "")
+    return where + (f" ({row[_SOURCE]})" if row.get(_SOURCE) else "")
+
+
+def _duplicates_message(kept: Sequence[dict[str, Any]], dropped: Sequence[dict[str, Any]]) -> str:
+    by_key = {_dedupe_key(r): r for r in kept}
+    keys = sorted({_dedupe_key(r) for r in dropped}, key=str)
+    example = keys[0]
+    kept_row = by_key[example]
+    others = [r for r in dropped if _dedupe_key(r) == example]
+    cell = kept_row["cell"]
+    name = f"{cell['task_class']}/{cell['task_id']}[{cell['agent']}-{cell['strategy']}-s{cell['seed']}]"
+    runs = sorted({str(by_key[k].get("run_id")) for k in keys})
+    return (
+        f"{len(keys)} cell{'s' if len(keys) != 1 else ''} appear more than once in the inputs (same "
+        f"class, task, agent, strategy, seed and models); kept the latest copy of each (latest "
+        f"finished_at, then highest attempt, then the later input) and dropped {len(dropped)} "
+        f"row{'s' if len(dropped) != 1 else ''}. Kept copies are from {', '.join(runs)}. "
+        f"E.g. {name}: kept {_where(kept_row)}, dropped {', '.join(_where(r) for r in others)}"
+    )
 
 
 def load_decisions(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
@@ -161,6 +241,7 @@ def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
         "pass rate [95% CI]",
         "excl. errors",
         "cost/task",
+        "spent",
         *(("mid tok", "mid calls") if with_mid else ()),
         "cloud tok",
         "cloud calls",
@@ -180,6 +261,7 @@ def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
             _pct(c["pass_rate"]),
             _pct(c["pass_rate_error_adjusted"]),
             _money(c["cost_per_task"]) if c["cost_per_task"] else ("unpriced" if c["cost_unpriced"] else "–"),
+            "–" if c.get("cost_total") is None else f"${c['cost_total']:.4f}",
             *(
                 (_pct(c.get("mid_fraction_tokens"), 0), _pct(c.get("mid_fraction_calls"), 0))
                 if with_mid
@@ -246,8 +328,12 @@ def _comparisons_table(aggregate: dict[str, Any], fmt: str) -> str:
 
 def _decisions_table(aggregate: dict[str, Any], fmt: str) -> str:
     cells = aggregate["cells"]
+
+    def label(cell_id: str | None) -> str:
+        return "–" if cell_id is None else _label(cells[cell_id])
+
     table = [
-        (d["task_class"], _label(cells[d["recommended"]]), _label(cells[d["best"]]), d["reason"])
+        (d["task_class"], label(d["recommended"]), label(d["best"]), d["reason"])
         for d in aggregate["decisions"]
     ]
     return tabulate(
@@ -263,6 +349,7 @@ def _curves_table(aggregate: dict[str, Any], fmt: str) -> str:
     def f(x: float | None, pct: bool = False) -> str:
         return "–" if x is None else (f"{100 * x:.0f}%" if pct else f"{x:.3f}")
 
+    noted = any(c.get("note") for c in aggregate["curves"])
     table = [
         (
             c["task_class"],
@@ -274,6 +361,7 @@ def _curves_table(aggregate: dict[str, Any], fmt: str) -> str:
             f(c["apgr"]),
             f(c["cpt50"], True),
             f(c["cpt80"], True),
+            *((c.get("note") or "",) if noted else ()),
         )
         for c in aggregate["curves"]
     ]
@@ -287,6 +375,7 @@ def _curves_table(aggregate: dict[str, Any], fmt: str) -> str:
         "APGR",
         "CPT(50%)",
         "CPT(80%)",
+        *(("note",) if noted else ()),
     )
     return tabulate(table, headers=headers, tablefmt=fmt, disable_numparse=True)
 
@@ -377,6 +466,15 @@ def render_markdown(aggregate: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _why_lines(comparisons: Sequence[dict[str, Any]]) -> list[str]:
+    """One line per inconclusive comparison saying why (``pareto.inconclusive_reason``)."""
+    return [
+        f"  inconclusive, {e['task_class']} · {e['agent']} · {e['strategy']}: {e['why']}"
+        for e in comparisons
+        if e.get("why")
+    ]
+
+
 def render_text(aggregate: dict[str, Any]) -> str:
     """The comparisons, decision table, sweeps and calibration for a terminal (the cell table the live
     run printed comes from :func:`table.render_summary`)."""
@@ -387,6 +485,7 @@ def render_text(aggregate: dict[str, Any]) -> str:
     out.append(
         _comparisons_table(aggregate, "simple") if aggregate["comparisons"] else "  (no baseline pairs)"
     )
+    out += _why_lines(aggregate["comparisons"])
     out += [
         "",
         "decision table (cheapest configuration non-inferior to the best):",
@@ -491,7 +590,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     first = args.inputs[0]
     out = args.out or (first if first.is_dir() else first.parent)
-    print(render_summary(summarize(shown, resamples=args.resamples)))
+    summaries = summarize(shown, resamples=args.resamples)
+    print(render_summary(summaries))
+    print(render_legend(with_mid=any(s.has_mid for s in summaries)))
     aggregate, paths = write_artifacts(
         out,
         rows,

@@ -34,8 +34,10 @@ __all__ = [
     "cluster_bootstrap_sums",
     "holm",
     "median",
+    "min_pairs_for_verdict",
     "non_inferior",
     "paired_difference",
+    "pairs_needed",
     "pass_rate_ci",
     "rate_estimate",
     "tango_noninferiority_p",
@@ -253,7 +255,7 @@ def median(values: Iterable[float]) -> float | None:
     return (data[mid - 1] + data[mid]) / 2.0
 
 
-# --- means, ratios and paired comparisons (issue 8) ----------------------------------------------
+# --- means, ratios and paired comparisons ---------------------------------------------------------
 
 _CHUNK_ELEMENTS = 1 << 22  # resample-matrix entries drawn at once: 4M int64 = 32 MB
 _CACHE_ELEMENTS = 1 << 23  # largest multiplicity matrix worth keeping: 8M float64 = 64 MB
@@ -386,6 +388,9 @@ class PairedDifference:
     pair counts (see :func:`paired_difference`); small means a is non-inferior. ``method`` names
     where the interval bounds came from, as in :class:`RateEstimate` (``score`` is the floor).
     ``cost_ratio`` is ``sum(cost_a) / sum(cost_b)`` over the same pairs when costs were given.
+    ``variance`` is the per-pair variance of ``a − b`` that :func:`pairs_needed` plans with: the larger
+    of ``pairs ×`` the bootstrap variance of the difference (clustering included) and the variance
+    Tango's score test assumes at ``−margin`` (never 0 when the margin is not), NaN without pairs.
     """
 
     point: float
@@ -397,13 +402,20 @@ class PairedDifference:
     p_value: float
     method: str
     cost_ratio: Interval | None = None
+    variance: float = math.nan
+
+
+def _tango_variance(only_a: float, only_b: float, n: float, d0: float) -> float:
+    """Per-pair variance of ``a − b`` under H0: ``p_a − p_b = d0``, ``2q + d0(1 − d0)``, with ``q`` the
+    restricted maximum-likelihood estimate of P(only b) (Tango 1998)."""
+    w = -only_a - only_b + (2 * n - only_a + only_b) * d0
+    q = (math.sqrt(max(0.0, w * w + 8 * n * only_b * d0 * (1 - d0))) - w) / (4 * n)
+    return 2 * q + d0 * (1 - d0)
 
 
 def _tango_z(only_a: float, only_b: float, n: float, d0: float) -> float | None:
     """Tango's score statistic for H0: ``p_a − p_b = d0``; None where it is undefined (zero variance)."""
-    w = -only_a - only_b + (2 * n - only_a + only_b) * d0
-    q = (math.sqrt(max(0.0, w * w + 8 * n * only_b * d0 * (1 - d0))) - w) / (4 * n)
-    var = n * (2 * q + d0 * (1 - d0))
+    var = n * _tango_variance(only_a, only_b, n, d0)
     if var <= 0:
         return None
     return (only_a - only_b - n * d0) / math.sqrt(var)
@@ -524,6 +536,7 @@ def paired_difference(
     method = {0: "score", 1: "cluster-bootstrap+score", 2: "cluster-bootstrap"}[from_boot]
     p_boot = (1.0 + float(np.count_nonzero(diffs <= -margin + 1e-12))) / (resamples + 1.0)
     p_value = max(p_boot, tango_noninferiority_p(only_a, only_b, n, margin))
+    variance = max(n * float(np.var(diffs)), _tango_variance(only_a, only_b, n, -margin))
     ratio = None
     if with_cost and table[:, 3].sum() > 0:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -541,6 +554,7 @@ def paired_difference(
         p_value=min(1.0, p_value),
         method=method,
         cost_ratio=ratio,
+        variance=variance,
     )
 
 
@@ -572,3 +586,49 @@ def holm(pvalues: Sequence[float] | npt.ArrayLike) -> list[float]:
     adjusted = np.empty(m)
     adjusted[order] = np.minimum(stepped, 1.0)
     return [float(x) for x in adjusted]
+
+
+# --- how many pairs a verdict needs ---------------------------------------------------------------
+
+
+def min_pairs_for_verdict(margin: float, confidence: float = DEFAULT_CONFIDENCE) -> int | None:
+    """The fewest matched pairs that can show non-inferiority at ``margin`` at all.
+
+    The most favourable evidence for "no worse" short of one side winning outright is every pair
+    agreeing (no discordant pair). Tango's score test (:func:`tango_noninferiority_p`, part of every
+    paired p-value) then rejects H0: ``Δ ≤ −margin`` at one-sided α = (1 − confidence) / 2 from
+    ``n > z²(1 − m)/m`` on (73 pairs at 5 points, 95 %). Fewer pairs than this cannot give a
+    non-inferiority verdict whatever they show. None for a zero margin: agreeing pairs never reject
+    ``Δ ≤ 0``.
+    """
+    _check_confidence(confidence)
+    if not margin > 0.0:
+        return None
+    alpha = (1.0 - confidence) / 2.0
+    z = _z(confidence)
+    n = max(1, math.floor(z * z * (1.0 - margin) / margin))
+    while tango_noninferiority_p(0.0, 0.0, n, margin) >= alpha:
+        n += 1
+    return n
+
+
+def pairs_needed(
+    variance: float, margin: float, *, confidence: float = DEFAULT_CONFIDENCE, power: float = 0.8
+) -> int | None:
+    """Matched pairs a non-inferiority verdict at ``margin`` needs, a power-style estimate.
+
+    ``ceil((z₁₋α + z_power)² · variance / margin²)``, at least :func:`min_pairs_for_verdict`: the
+    usual sample size for a non-inferiority test of paired differences under the planning
+    assumption that the two sides are truly equal (Δ = 0), with the per-pair ``variance`` observed so
+    far (:attr:`PairedDifference.variance`, which carries the clustering of seeds within tasks). So
+    it holds for pairs drawn the way these were, with the same seeds per task. None for a zero
+    margin or an unknown variance (no pairs).
+    """
+    _check_confidence(confidence)
+    if not 0.0 < power < 1.0:
+        raise ValueError(f"power must be strictly between 0 and 1, got {power!r}")
+    least = min_pairs_for_verdict(margin, confidence)
+    if least is None or not math.isfinite(variance):
+        return None
+    z = _z(confidence) + NormalDist().inv_cdf(power)
+    return max(least, math.ceil(z * z * max(0.0, variance) / (margin * margin) - 1e-9))

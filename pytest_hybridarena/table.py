@@ -6,6 +6,7 @@ the same code.
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from tabulate import tabulate
 from pytest_hybridarena.rounds import max_rounds_used, pass_at_round
 from pytest_hybridarena.stats import RateEstimate, median, pass_rate_ci
 
-__all__ = ["CellSummary", "has_mid_tier", "render_rounds", "render_summary", "render_validation", "summarize"]
+__all__ = [
+    "CellSummary",
+    "has_mid_tier",
+    "render_legend",
+    "render_rounds",
+    "render_summary",
+    "render_validation",
+    "summarize",
+]
 
 # Short headers keep a typical table within 120 columns; the legend line under it spells them out.
 HEADERS = (
@@ -33,7 +42,7 @@ HEADERS = (
     "pass rate [95% CI]",
     "cloud",
     "calls",
-    "$/cell",
+    "$/row",
     "wall",
 )
 
@@ -46,9 +55,14 @@ class CellSummary:
     counts: dict[str, int]
     rate: RateEstimate | None
     median_wall_s: float | None
+    #: Cloud share of tokens and of calls over every row of the group (skipped rows included: what
+    #: the router saw was spent); None when no tokens (calls) flowed.
     cloud_token_fraction: float | None = None
-    calls_per_cell: float = 0.0
-    cost_per_cell: float | None = None
+    cloud_call_fraction: float | None = None
+    #: Means over every row of the group, skipped rows included (``rows``).
+    calls_per_row: float = 0.0
+    cost_per_row: float | None = None
+    rows: int = 0
     #: Mid-tier share of tokens; None when the group's rows had no mid tier (or no tokens flowed).
     mid_token_fraction: float | None = None
     has_mid: bool = False
@@ -65,7 +79,9 @@ def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = 10_000) -> lis
     """Group rows by (class, agent, strategy) and estimate each group's pass rate.
 
     The pass rate is intention-to-treat: error and timeout cells count as not passed. The CI
-    resamples tasks (seeds of a task stay together) with an RNG seeded from the group key.
+    resamples tasks (seeds of a task stay together) with an RNG seeded from the group key. What the
+    group spent (cloud shares, calls and cost per row) counts every row, skipped ones included: a
+    timeout, an error or an unscored row spent its tokens too.
     """
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -94,11 +110,13 @@ def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = 10_000) -> lis
                 counts,
                 rate,
                 median(walls),
-                cloud_token_fraction=_side_fraction(judged, "cloud"),
-                mid_token_fraction=_side_fraction(judged, "mid") if has_mid_tier(members) else None,
+                cloud_token_fraction=_side_fraction(members, "cloud"),
+                cloud_call_fraction=_call_fraction(members, "cloud"),
+                mid_token_fraction=_side_fraction(members, "mid") if has_mid_tier(members) else None,
                 has_mid=has_mid_tier(members),
-                calls_per_cell=sum(r["calls"]["total"] for r in judged) / len(judged) if judged else 0.0,
-                cost_per_cell=_mean_cost(judged),
+                calls_per_row=sum(r["calls"]["total"] for r in members) / len(members),
+                cost_per_row=_mean_cost(members),
+                rows=len(members),
                 rounds_used=used,
                 pass_at_round=by_round,
             )
@@ -122,8 +140,15 @@ def _side_fraction(rows: list[dict[str, Any]], side: str) -> float | None:
     return totals[side] / everything if everything else None
 
 
+def _call_fraction(rows: list[dict[str, Any]], side: str) -> float | None:
+    """One side's share of the calls that went to a model (local + mid + cloud); None without calls."""
+    sides = {s: sum(int(r["calls"].get(s, 0)) for r in rows) for s in ("local", "mid", "cloud")}
+    everything = sum(sides.values())
+    return sides[side] / everything if everything else None
+
+
 def _mean_cost(rows: list[dict[str, Any]]) -> float | None:
-    """Mean cost per cell; None when any cell's cost is unknown (an unpriced model), so a partial
+    """Mean cost per row; None when any row's cost is unknown (an unpriced model), so a partial
     sum is never shown as the cost."""
     values = [r["cost_usd"]["value"] for r in rows]
     if not values or any(v is None for v in values):
@@ -141,9 +166,17 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
+def _calls_tokens(calls: float | None, tokens: float | None) -> str:
+    """``calls/tokens%``, e.g. ``100/97%``; a side that is unknown shows ``–``."""
+    if calls is None and tokens is None:
+        return "–"
+    c = "–" if calls is None else f"{100 * calls:.0f}"
+    return f"{c}/{_pct(tokens)}"
+
+
 def render_summary(summaries: Sequence[CellSummary]) -> str:
-    """The cell table. A run with a mid tier gets a ``mid`` column (mid-tier share of tokens)
-    before ``cloud``; any other run's table is unchanged."""
+    """The cell table (its columns are spelled out by :func:`render_legend`). A run with a mid tier
+    gets a ``mid`` column (mid-tier share of tokens) before ``cloud``."""
     with_mid = any(s.has_mid for s in summaries)
     table = [
         (
@@ -158,9 +191,9 @@ def render_summary(summaries: Sequence[CellSummary]) -> str:
             s.counts["skipped"],
             _rate_text(s.rate),
             *((_pct(s.mid_token_fraction),) if with_mid else ()),
-            _pct(s.cloud_token_fraction),
-            f"{s.calls_per_cell:.1f}",
-            "–" if s.cost_per_cell is None else f"${s.cost_per_cell:.4f}",
+            _calls_tokens(s.cloud_call_fraction, s.cloud_token_fraction),
+            f"{s.calls_per_row:.1f}",
+            "–" if s.cost_per_row is None else f"${s.cost_per_row:.4f}",
             "–" if s.median_wall_s is None else f"{s.median_wall_s:.1f}s",
         )
         for s in summaries
@@ -179,6 +212,20 @@ def render_summary(summaries: Sequence[CellSummary]) -> str:
     if any(s.rounds_used > 1 for s in summaries):
         text += "\n\n" + render_rounds(summaries)
     return text
+
+
+def render_legend(*, with_mid: bool = False, width: int = 120) -> str:
+    """The lines under the cell table that spell out its short headers, wrapped at ``width``;
+    ``with_mid`` when the table has a ``mid`` column (:func:`has_mid_tier`)."""
+    mid = "mid: mid-tier share of tokens; " if with_mid else ""
+    text = (
+        "pass rate: intention-to-treat (errors and timeouts count as not passed), 95% CI by "
+        "task-clustered bootstrap with a Wilson floor (docs/statistics.md); err: error, t/o: timeout; "
+        f"{mid}cloud: cloud share of calls / of tokens (100/97%: all calls, 97% of tokens); "
+        "calls, $/row: mean per row over every row "
+        "of the cell (errors, timeouts and skipped rows included: every spend counts); wall: median"
+    )
+    return textwrap.fill(text, width=width, break_on_hyphens=False)
 
 
 def render_rounds(summaries: Sequence[CellSummary]) -> str:

@@ -75,14 +75,15 @@ def test_cell_statistics_intention_to_treat_and_error_adjusted() -> None:
     (cell,) = agg["cells"].values()
     assert cell["id"] == "puzzles|aider|cascade|ollama:q|openai:gpt-5.5"
     assert cell["counts"] == {"pass": 1, "fail": 1, "error": 1, "timeout": 1, "skipped": 1}
-    assert (cell["n"], cell["tasks"]) == (4, 2)
+    assert (cell["n"], cell["tasks"], cell["rows"]) == (4, 2, 5)
     assert cell["pass_rate"]["point"] == pytest.approx(1 / 4)
     assert cell["pass_rate_error_adjusted"]["point"] == pytest.approx(1 / 2)
     assert cell["error_rate"]["point"] == cell["timeout_rate"]["point"] == pytest.approx(1 / 4)
-    assert cell["cost_per_task"]["point"] == pytest.approx(0.2)
+    assert cell["cost_per_task"]["point"] == pytest.approx(0.8 / 5)  # the skipped row spent $0
+    assert cell["cost_total"] == pytest.approx(0.8)
     assert cell["cloud_fraction_tokens"]["point"] == pytest.approx(400 / 1000)
     assert cell["cloud_fraction_calls"]["point"] == pytest.approx(4 / 10)
-    assert cell["tokens_per_task"]["point"] == pytest.approx(250)
+    assert cell["tokens_per_task"]["point"] == pytest.approx(1000 / 5)
     assert cell["wall_s_per_task"]["point"] == pytest.approx(25)
     assert cell["median_wall_s"] == pytest.approx(25)
     for name in ("pass_rate", "cost_per_task", "cloud_fraction_tokens", "wall_s_per_task"):
@@ -104,6 +105,33 @@ def test_cell_pass_rate_equals_pass_rate_ci_seeded_by_the_task_set() -> None:
         ref.high,
     )
     assert cell["pass_rate"]["method"] == ref.method
+
+
+def test_every_spend_counts_skipped_and_timed_out_rows_included() -> None:
+    rows = [
+        make_row("a", "cascade", "pass", cost=0.1, calls=(1, 1), tokens=(100, 100)),
+        make_row("b", "cascade", "timeout", cost=0.2, calls=(0, 2), tokens=(0, 200)),
+        make_row("c", "cascade", "skipped", cost=0.3, calls=(0, 3), tokens=(0, 300)),  # unscored
+    ]
+    (cell,) = analyze(rows, resamples=FAST)["cells"].values()
+    assert (cell["n"], cell["rows"], cell["tasks"]) == (2, 3, 2)
+    assert cell["pass_rate"]["point"] == pytest.approx(1 / 2)  # achievement: judged trials only
+    assert cell["cost_total"] == pytest.approx(0.6)
+    assert cell["cost_per_task"]["point"] == pytest.approx(0.6 / 3)  # spend: every row
+    assert cell["tokens_total"] == 700
+    assert cell["calls_total"] == 7
+    assert cell["calls_per_task"]["point"] == pytest.approx(7 / 3)
+    assert cell["cloud_fraction_calls"]["point"] == pytest.approx(6 / 7)
+    assert cell["cloud_fraction_tokens"]["point"] == pytest.approx(600 / 700)
+
+
+def test_spend_without_skipped_rows_keeps_the_judged_resamples() -> None:
+    rows = [make_row(f"t{i}", "s", "pass" if i % 3 else "fail", cost=0.1 * (i % 4)) for i in range(12)]
+    with_skip = [*rows, make_row("t0", "s", "skipped", seed=9, cost=0.0)]  # same task set, no spend
+    (plain,) = analyze(rows, resamples=FAST)["cells"].values()
+    (skipped,) = analyze(with_skip, resamples=FAST)["cells"].values()
+    assert skipped["pass_rate"] == plain["pass_rate"]
+    assert skipped["cost_total"] == pytest.approx(plain["cost_total"])
 
 
 def test_unpriced_rows_leave_cost_unknown_never_a_partial_sum() -> None:
@@ -164,6 +192,55 @@ def test_paired_verdicts_non_inferior_inferior_and_a_borderline_one_holm_flips()
     better = next(e for e in agg["comparisons"] if e["strategy"] == "better")
     assert better["sentence"] == "better is non-inferior to always-cloud at 5 pts while using 50% of its cost"
     assert agg["settings"]["multiplicity"] == "holm"
+    assert better["why"] is None
+    assert same["why"] == (
+        f"non-inferior on its own (p {same['p_value']:.3f}) but not after Holm's correction over 3 "
+        f"comparisons (p {same['p_holm']:.3f})"
+    )
+    assert same["sentence"].endswith(f"(inconclusive: {same['why']})")
+
+
+def test_an_inconclusive_comparison_on_four_pairs_says_n_is_too_small() -> None:
+    rows = strategy_rows("always-cloud", [True, True, False, True])
+    rows += strategy_rows("heuristic", [True, False, True, True])
+    (entry,) = analyze(rows, resamples=FAST)["comparisons"]
+    assert entry["verdict"] == "inconclusive"
+    need = entry["pairs_needed"]
+    assert need == stats.pairs_needed(entry["variance"], 0.05)
+    assert 1000 < need < 2500  # one pair lost and one won out of four: σ² about 0.5
+    assert entry["why"] == (
+        "n = 4 pairs is too few for any verdict at a 5-point margin, which needs ≥ 73 even if every pair "
+        f"agrees; ≥ {need} pairs, e.g. {need} tasks × 1 seed, needed to resolve a 5-point margin at this "
+        "variance"
+    )
+    assert (
+        entry["sentence"]
+        == f"heuristic is not shown non-inferior to always-cloud at 5 pts (inconclusive: {entry['why']})"
+    )
+
+
+def test_an_inconclusive_comparison_with_enough_pairs_for_agreement_gives_the_estimate() -> None:
+    # 100 tasks × 2 seeds, 10 tasks lost on both seeds: clustered variance, more than 200 pairs needed.
+    base = [True] * 100
+    worse = [i >= 10 for i in range(100)]
+    rows = [
+        make_row(f"t{i:03d}", "always-cloud", "pass" if p else "fail", seed=s)
+        for i, p in enumerate(base)
+        for s in (0, 1)
+    ]
+    rows += [
+        make_row(f"t{i:03d}", "heuristic", "pass" if p else "fail", seed=s)
+        for i, p in enumerate(worse)
+        for s in (0, 1)
+    ]
+    (entry,) = analyze(rows, resamples=FAST)["comparisons"]
+    assert (entry["pairs"], entry["tasks"], entry["verdict"]) == (200, 100, "inconclusive")
+    need = entry["pairs_needed"]
+    assert need > 200
+    assert entry["why"] == (
+        f"n = 200 pairs; ≥ {need} pairs, e.g. {-(-need // 2)} tasks × 2 seeds, needed to resolve a "
+        "5-point margin at this variance"
+    )
 
 
 def test_comparisons_pair_only_matching_task_and_seed() -> None:
@@ -236,6 +313,69 @@ def test_decision_table_keeps_the_best_when_nothing_cheaper_is_non_inferior() ->
     assert "none of the 1 cheaper configurations is non-inferior" in decision["reason"]
 
 
+def test_decision_table_recommends_nothing_when_no_configuration_passed() -> None:
+    rows = strategy_rows("always-local", [False] * 4, cost=0.0)
+    rows += strategy_rows("always-cloud", [False] * 4, cost=0.02)
+    rows += [make_row("t000", "heuristic", "timeout", cost=0.01)]
+    (decision,) = analyze(rows, resamples=FAST)["decisions"]
+    assert decision["recommended"] is None
+    assert decision["best"] is None
+    assert decision["reason"] == (
+        "no configuration solved any task of this class (0 of 9 trials passed over 3 configurations; "
+        "1 timeout); nothing to recommend"
+    )
+    assert "highest pass rate" not in decision["reason"]
+
+
+def test_controls_are_never_the_best_or_a_candidate() -> None:
+    rows = strategy_rows("always-cloud", [i % 2 == 0 for i in range(20)], cost=1.0)
+    oracle = [
+        {
+            **make_row(f"t{i:03d}", "always-local", "pass", agent="oracle"),
+            "models": {"local": None, "cloud": None},
+        }
+        for i in range(20)
+    ]
+    (decision,) = analyze(rows + oracle, resamples=FAST)["decisions"]
+    agg = analyze(rows + oracle, resamples=FAST)
+    assert agg["cells"][decision["best"]]["agent"] == "aider"
+    assert all(agg["cells"][c["cell"]]["agent"] != "oracle" for c in decision["candidates"])
+
+
+def test_a_class_whose_only_cell_timed_out_gets_no_recommendation() -> None:
+    (decision,) = analyze([make_row("t000", "always-local", "timeout")], resamples=FAST)["decisions"]
+    assert decision["recommended"] is None
+    assert decision["reason"].startswith("no configuration solved any task of this class (0 of 1 trial ")
+
+
+def test_a_cheaper_configuration_that_passed_nothing_is_never_recommended() -> None:
+    # 1 pass in 200 against none: on its own a 0.5-point loss is non-inferior at 5 points.
+    rows = strategy_rows("always-cloud", [i == 0 for i in range(200)], cost=1.0)
+    rows += strategy_rows("always-local", [False] * 200, cost=0.0)
+    agg = analyze(rows, baseline="always-cloud", resamples=FAST)
+    (comparison,) = agg["comparisons"]
+    assert comparison["verdict"] == "non-inferior"  # the paired test alone would pick it
+    (decision,) = agg["decisions"]
+    assert decision["recommended"] == decision["best"]
+    assert agg["cells"][decision["recommended"]]["strategy"] == "always-cloud"
+    assert decision["reason"].endswith("; the 1 cheaper configuration solved no task")
+    assert decision["family_size"] == 0
+
+
+def test_decision_on_too_few_pairs_says_how_many_would_decide() -> None:
+    rows = strategy_rows("always-cloud", [True, True, True, True], cost=1.0)
+    rows += strategy_rows("heuristic", [True, False, True, True], cost=0.1)
+    (decision,) = analyze(rows, resamples=FAST)["decisions"]
+    assert decision["recommended"] == decision["best"]
+    assert "; n = 4 pairs (too few for any verdict): ≥ " in decision["reason"]
+    need = decision["candidates"][0]["pairs_needed"]
+    assert need > 73  # more than agreeing pairs would need: one of the four disagrees
+    assert (
+        f"≥ {need} pairs, e.g. {need} tasks × 1 seed, needed to resolve a 5-point margin"
+        in decision["reason"]
+    )
+
+
 # --- calibration and curves -----------------------------------------------------------------------
 
 
@@ -290,6 +430,18 @@ def test_apgr_and_cpt_on_a_constructed_curve() -> None:
     assert cpt(points, 0.7, 0.6, 0.5) is None
 
 
+def test_a_sweep_with_one_point_on_an_anchor_has_too_few_points_for_apgr() -> None:
+    n = 20
+    rows = strategy_rows("always-local", [i < 4 for i in range(n)], calls=(2, 0))
+    rows += strategy_rows("always-cloud", [i < 12 for i in range(n)], calls=(0, 2))
+    rows += strategy_rows("heuristic", [i < 4 for i in range(n)], calls=(2, 0))  # every call local
+    (curve,) = analyze(rows, resamples=FAST)["curves"]
+    assert len(curve["points"]) == 1
+    assert curve["operating_points"] == 2
+    assert (curve["apgr"], curve["cpt50"], curve["cpt80"]) == (None, None, None)
+    assert curve["note"] == "too few points: 2 distinct cloud shares, anchors included (APGR and CPT need 3)"
+
+
 def test_sweep_curve_from_cascade_threshold_cells() -> None:
     n = 20
     rows = strategy_rows("always-local", [i < 4 for i in range(n)], calls=(2, 0))
@@ -300,6 +452,7 @@ def test_sweep_curve_from_cascade_threshold_cells() -> None:
     assert curve["strategy"] == "cascade"
     assert curve["anchors"] == {"local": pytest.approx(0.2), "cloud": pytest.approx(0.6)}
     assert curve["apgr"] == pytest.approx(0.625)
+    assert (curve["operating_points"], curve["note"]) == (3, None)
     assert curve["cpt50"] == pytest.approx(1 / 3)
     assert curve["cpt80"] == pytest.approx(0.6)
 
@@ -371,3 +524,96 @@ def test_legacy_strategy_and_seed_come_from_the_sweep_folders(tmp_path: Path) ->
     (folder / "raw.jsonl").write_text(line + "\n")
     (row,) = load_rows([tmp_path])
     assert (row["cell"]["strategy"], row["cell"]["seed"]) == ("cascade@threshold=15", 7)
+
+
+def legacy_row(route: str, task: str, backends: list[str], **kw: Any) -> dict[str, Any]:
+    """One row in the replaced system's shape (``route`` and ``quality``, no ``schema``)."""
+    tokens = {"local_prompt": 0, "local_completion": 0, "cloud_prompt": 0, "cloud_completion": 0}
+    tokens.update(kw.pop("tokens", {}))
+    calls = kw.pop("calls", (0, 0))
+    return {
+        "task_id": task,
+        "category": "A",
+        "route": route,
+        "tokens": {"prompt": 0, "completion": 0, "cached": 0, **tokens},
+        "latency": {"wall_ms": 1000},
+        "quality": {"functional_pass": kw.pop("passed", True), "tests_passed": 1, "tests_total": 1},
+        "routing": {
+            "total_calls": sum(calls),
+            "local_calls": calls[0],
+            "cloud_calls": calls[1],
+            "per_call_backends": backends,
+        },
+        "error": None,
+        **kw,
+    }
+
+
+def _write_legacy(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_legacy_route_markers_are_strategies_and_a_route_without_backends_is_priced(tmp_path: Path) -> None:
+    path = _write_legacy(
+        tmp_path / "raw.jsonl",
+        [
+            legacy_row("R1", "t1", ["gpt-5.5-2026-04-23"], tokens={"cloud_prompt": 100}, calls=(0, 1)),
+            legacy_row("R2", "t1", ["devstral:24b"], tokens={"local_prompt": 100}, calls=(1, 0)),
+            # R4 called its models through its own client: no backend named, tokens on both sides.
+            legacy_row(
+                "R4",
+                "t1",
+                [],
+                tokens={
+                    "local_prompt": 358,
+                    "local_completion": 143,
+                    "cloud_prompt": 2906,
+                    "cloud_completion": 1923,
+                },
+            ),
+            # R5 names its cloud model and marks its local calls with the router's route.
+            legacy_row(
+                "R5",
+                "t1",
+                ["gpt-5.5", "router/always-local", "gpt-5.5"],
+                tokens={"local_prompt": 500, "cloud_prompt": 1000, "cloud_completion": 100},
+                calls=(1, 2),
+            ),
+        ],
+    )
+    by_route = {r["cell"]["agent"]: r for r in load_rows([path])}
+    r4, r5 = by_route["R4"], by_route["R5"]
+    assert r4["models"] == {"local": "devstral:24b", "cloud": "gpt-5.5"}
+    assert r4["legacy"]["inferred"] == ["local", "cloud"]
+    assert r4["cost_usd"]["value"] == pytest.approx((2906 * 5 + 1923 * 30) / 1e6)
+    assert r5["cell"]["strategy"] == "always-local"
+    assert r5["models"] == {"local": "devstral:24b", "cloud": "gpt-5.5"}  # not "router/always-local"
+    assert r5["cost_usd"]["value"] == pytest.approx((1000 * 5 + 100 * 30) / 1e6)
+    assert "inferred" not in by_route["R1"]["legacy"]
+
+
+def test_legacy_route_without_any_named_model_stays_unpriced(tmp_path: Path) -> None:
+    path = _write_legacy(tmp_path / "raw.jsonl", [legacy_row("R4", "t1", [], tokens={"cloud_prompt": 2906})])
+    (row,) = load_rows([path])
+    assert row["models"]["cloud"] is None
+    assert row["cost_usd"]["value"] is None
+
+
+def test_legacy_unscored_and_failed_rows_count_in_the_spend(tmp_path: Path) -> None:
+    cloud = {"cloud_prompt": 1_000_000}
+    path = _write_legacy(
+        tmp_path / "raw.jsonl",
+        [
+            legacy_row("R1", "t1", ["gpt-5.5"], tokens=cloud, calls=(0, 1)),
+            legacy_row("R1", "t2", ["gpt-5.5"], tokens=cloud, calls=(0, 1), passed=None),  # unscored
+            legacy_row("R1", "t3", ["gpt-5.5"], tokens=cloud, calls=(0, 1), error="timed out after 600s"),
+        ],
+    )
+    rows = load_rows([path])
+    assert sorted(r["outcome"] for r in rows) == ["pass", "skipped", "timeout"]
+    (cell,) = analyze(rows, resamples=FAST)["cells"].values()
+    assert cell["cost_total"] == pytest.approx(3 * 5.0)  # every row's $5 of prompt tokens
+    assert cell["cost_per_task"]["point"] == pytest.approx(5.0)
+    assert cell["n"] == 2

@@ -225,3 +225,10 @@ def test_html_report_never_links_a_row_path_outside_the_run_or_to_a_scheme(tmp_p
     targets = links_of(render_html(analyze(rows, resamples=200), rows, tmp_path))
     assert "javascript%3Aalert%281%29/" in targets
     assert not any(".." in t or t.lower().startswith("javascript:") for t in targets)
+
+
+def test_a_class_where_nothing_passed_shows_no_recommendation(tmp_path: Path) -> None:
+    rows = [trial(f"t{i}", s, "fail", 1) for i in range(3) for s in ("always-cloud", "always-local")]
+    page = render_html(analyze(rows, resamples=200), rows, tmp_path)
+    assert "no configuration solved any task of this class (0 of 6 trials passed" in page
+    assert 'class="tag rec"' not in page

@@ -11,7 +11,7 @@ import pytest
 from pytest_hybridarena.pricing import load_prices
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.report import load_rows, render_markdown, write_artifacts
+from pytest_hybridarena.report import ReportWarning, load_rows, render_markdown, write_artifacts
 from pytest_hybridarena.table import render_summary, summarize
 from tests.conftest import MakeTask
 from tests.test_analysis import make_row, strategy_rows
@@ -106,6 +106,81 @@ def test_report_merges_inputs_and_writes_to_out(tmp_path: Path, capsys: pytest.C
     assert agg["rows"]["total"] == len(rows)
     assert len(agg["cells"]) == 3
     assert not (tmp_path / "a" / "aggregate.json").exists()
+
+
+def test_report_over_overlapping_runs_keeps_one_copy_of_each_cell_and_says_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = [
+        {**r, "run_id": "20260101-000000-aaaa", "finished_at": "2026-01-01T00:10:00+00:00"}
+        for r in strategy_rows("heuristic", [False] * 9)
+    ]
+    second = [
+        {**r, "run_id": "20260102-000000-bbbb", "finished_at": "2026-01-02T00:10:00+00:00"}
+        for r in strategy_rows("heuristic", [True] * 9)
+    ]
+    a = write_rows(tmp_path / "a" / "results.jsonl", first)
+    b = write_rows(tmp_path / "b" / "results.jsonl", second)
+    # the older run given last: the newer copy still wins
+    assert (
+        main(["report", str(b.parent), str(a.parent), "--out", str(tmp_path / "out"), "--resamples", "200"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "warning: 9 cells appear more than once in the inputs" in err
+    assert "dropped 9 rows" in err
+    assert "kept run 20260102-000000-bbbb" in err
+    assert "dropped run 20260101-000000-aaaa" in err
+    agg = json.loads((tmp_path / "out" / "aggregate.json").read_text())
+    (cell,) = agg["cells"].values()
+    assert (cell["n"], cell["tasks"]) == (9, 9)  # not n = 18 for 9 tasks
+    assert cell["pass_rate"]["point"] == 1.0
+    assert agg["rows"]["runs"] == ["20260102-000000-bbbb"]
+
+
+def test_a_retried_attempt_replaces_the_earlier_row_of_its_run(tmp_path: Path) -> None:
+    error = {**make_row("t1", "heuristic", "error"), "finished_at": "2026-01-01T00:01:00+00:00"}
+    retry = {**make_row("t1", "heuristic", "pass"), "finished_at": "2026-01-01T00:02:00+00:00", "attempt": 2}
+    path = write_rows(tmp_path / "results.jsonl", [error, retry, make_row("t2", "heuristic", "fail")])
+    with pytest.warns(ReportWarning, match=r"kept run r attempt 2 .*, dropped run r"):
+        rows = load_rows([path])
+    assert sorted((r["cell"]["task_id"], r["outcome"]) for r in rows) == [("t1", "pass"), ("t2", "fail")]
+    assert len(load_rows([path], dedupe=False)) == 3
+
+
+def test_the_table_shows_the_cloud_share_of_calls_and_of_tokens_within_120_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = []
+    for strategy, calls, tokens, cost in (
+        ("always-cloud", (0, 1), (0, 900), 0.0189),
+        ("always-local", (1, 0), (900, 0), 0.0),
+        ("escalate", (1, 0), (900, 0), 0.0),
+        ("heuristic", (3, 1), (2700, 300), 0.004),
+    ):
+        rows += [
+            make_row(
+                f"t{i}", strategy, "fail", agent="builtin", calls=calls, tokens=tokens, cost=cost, wall=600.0
+            )
+            for i in range(4)
+        ]
+    # a timeout that reached the cloud once but whose tokens never came back
+    rows.append(make_row("t9", "timeout-only", "timeout", agent="builtin", calls=(0, 1), cost=0.0))
+    path = write_rows(tmp_path / "results.jsonl", rows)
+    assert main(["report", str(path), "--resamples", "200"]) == 0
+    out = capsys.readouterr().out
+    table = out.split("\n\n")[0].splitlines()
+    assert table[0].split()[-4:] == ["cloud", "calls", "$/row", "wall"]
+    by_strategy = {line.split()[2]: line for line in table[2:]}
+    assert " 100/100% " in by_strategy["always-cloud"]
+    assert " 0/0% " in by_strategy["always-local"]
+    assert " 25/10% " in by_strategy["heuristic"]
+    assert " 100/– " in by_strategy["timeout-only"]  # 100% cloud by calls, no tokens: not "–"
+    assert max(len(line) for line in table) <= 120
+    start = next(i for i, line in enumerate(table) if line.startswith("pass rate: intention-to-treat"))
+    legend = " ".join(table[start:])
+    assert "cloud: cloud share of calls / of tokens" in legend
+    assert "$/row: mean per row over every row of the cell" in legend
 
 
 def test_report_tolerates_a_torn_last_line_with_a_warning(

@@ -302,7 +302,7 @@ def test_bootstrap_bounds_are_ordered_and_within_observed_cluster_rates(
         assert high <= max(rates) + 1e-12
 
 
-# --- resample sums, ratios and means (issue 8) ----------------------------------------------------
+# --- resample sums, ratios and means -------------------------------------------------------------
 
 
 def test_bootstrap_sums_reproduce_cluster_bootstrap_ci_exactly() -> None:
@@ -507,3 +507,40 @@ def test_holm_never_lowers_a_p_value_and_keeps_the_order(p: list[float]) -> None
 def test_holm_rejects_values_outside_unit_interval() -> None:
     with pytest.raises(ValueError, match="p-values"):
         stats.holm([0.1, 1.5])
+
+
+# --- how many pairs a verdict needs ---------------------------------------------------------------
+
+
+def test_min_pairs_for_verdict_is_where_agreeing_pairs_first_pass_tangos_test() -> None:
+    # n > z²(1 − m)/m = 1.96² · 0.95 / 0.05 = 72.99: 73 agreeing pairs rule out a 5-point loss, 72 do not.
+    assert stats.min_pairs_for_verdict(0.05) == 73
+    assert (
+        stats.tango_noninferiority_p(0, 0, 73, 0.05) < 0.025 <= stats.tango_noninferiority_p(0, 0, 72, 0.05)
+    )
+    assert stats.min_pairs_for_verdict(0.10) == 35  # 1.96² · 0.9 / 0.1 = 34.57
+    assert stats.min_pairs_for_verdict(0.0) is None
+
+
+def test_pairs_needed_is_the_non_inferiority_sample_size_at_the_observed_variance() -> None:
+    # (z_0.975 + z_0.8)² · σ² / m² = (1.95996 + 0.84162)² · 0.5 / 0.05² = 1569.8
+    assert stats.pairs_needed(0.5, 0.05) == 1570
+    assert stats.pairs_needed(0.5, 0.10) == 393
+    assert stats.pairs_needed(0.5, 0.05, power=0.5) == math.ceil(1.959964**2 * 0.5 / 0.0025)
+    assert stats.pairs_needed(0.0, 0.05) == 73  # never fewer than any verdict needs
+    assert stats.pairs_needed(0.5, 0.0) is None
+    assert stats.pairs_needed(math.nan, 0.05) is None
+    with pytest.raises(ValueError, match="power"):
+        stats.pairs_needed(0.5, 0.05, power=1.0)
+
+
+def test_paired_difference_variance_floors_at_tangos_null_variance() -> None:
+    # Every pair agrees: the bootstrap cannot vary, Tango's variance at δ0 = −m is m(1 − m).
+    same = [i % 2 for i in range(80)]
+    diff = stats.paired_difference(*_pairs(same, same), seed=1, margin=0.05)
+    assert diff.variance == pytest.approx(0.05 * 0.95)
+    # Two of four pairs disagree, one each way: the per-pair variance of a − b is about 0.5.
+    four = stats.paired_difference(["a", "b", "c", "d"], [1, 0, 1, 1], [1, 1, 0, 1], seed=1, margin=0.05)
+    assert four.variance == pytest.approx(0.5, abs=0.05)
+    assert stats.pairs_needed(four.variance, 0.05) > 1000
+    assert math.isnan(stats.paired_difference([], [], [], seed=0).variance)
