@@ -17,19 +17,34 @@ import pytest
 from pytest_hybridarena import hookspecs
 from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
 from pytest_hybridarena.cells import parse_spec
-from pytest_hybridarena.collect import ArenaItem, TaskDirectory, TaskFile, register_static_markers, row_key
+from pytest_hybridarena.collect import (
+    ArenaItem,
+    TaskFile,
+    TaskPartDirectory,
+    collect_directory,
+    register_static_markers,
+    row_key,
+)
+from pytest_hybridarena.progress import ProgressReporter
 from pytest_hybridarena.reporter import ArenaReporter, row_of
+from pytest_hybridarena.reruns import (
+    adopt_last_selection,
+    is_cell_nodeid,
+    refusal,
+    selection_of,
+    with_selection,
+)
 from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy, register_strategy
 from pytest_hybridarena.rows import now_iso
 from pytest_hybridarena.settings import ArenaSettings, add_options, resolve_settings
 from pytest_hybridarena.state import ArenaState, make_agent, new_run_id, state_key
-from pytest_hybridarena.tasks import is_task_dir
 
 __all__ = ["settings_key"]
 
 settings_key = pytest.StashKey[ArenaSettings]()
 _task_collect_errors_key = pytest.StashKey[list[int]]()  # [task errors, other errors]
+_rerun_note_key = pytest.StashKey[str]()  # the header line of a --lf/--sw run on the last selection
 
 
 def _plugin_version() -> str:
@@ -49,7 +64,7 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    settings = resolve_settings(config)
+    settings = _rerun_selection(config, resolve_settings(config))
     config.stash[settings_key] = settings
     config.stash[_task_collect_errors_key] = [0, 0]
     config.pluginmanager.load_setuptools_entrypoints("pytest_hybridarena")
@@ -76,6 +91,35 @@ def pytest_configure(config: pytest.Config) -> None:
         out_path = Path(settings.out or settings.resume or run_dir / "results.jsonl")
         reporter = ArenaReporter(config, settings, run_id, out_path)
         config.pluginmanager.register(reporter, "hybridarena-reporter")
+        terminal = config.pluginmanager.get_plugin("terminalreporter")
+        if settings.progress != "off" and terminal is not None:
+            config.pluginmanager.register(
+                ProgressReporter(config, settings.progress, terminal), "hybridarena-progress"
+            )
+
+
+def _rerun_selection(config: pytest.Config, settings: ArenaSettings) -> ArenaSettings:
+    """``--lf``/``--sw``: the last run's selection (``reruns.py``); a worker takes the controller's."""
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        shipped = workerinput.get("arena_selection")
+        return with_selection(settings, shipped) if shipped else settings
+    adopted, note = adopt_last_selection(config, settings)
+    if note is not None:
+        config.stash[_rerun_note_key] = note
+    return adopted
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a ``--lf``/``--sw`` session that would re-run every cell (before pytest's own
+    ``--lf``/``--sw`` narrowing, which keeps their cached state intact). Under xdist the workers
+    collect and the controller decides (``XdistHooks``)."""
+    if hasattr(config, "workerinput"):
+        return
+    message = refusal(config, [item.nodeid for item in items])
+    if message is not None:
+        raise pytest.UsageError(message)
 
 
 def _check_names(config: pytest.Config, settings: ArenaSettings) -> None:
@@ -108,8 +152,23 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"sandbox={settings.sandbox}",
         f"hybridarena: local={settings.local} {f'mid={settings.mid} ' if settings.mid else ''}"
         f"cloud={settings.cloud}{_stand_in_note(settings)}",
+        _tiers_line(settings),
         *_roles_line(settings),
+        *([config.stash[_rerun_note_key]] if _rerun_note_key in config.stash else []),
     ]
+
+
+def _tiers_line(settings: ArenaSettings) -> str:
+    """How every tier samples and how long its calls may take (docs/router.md#budgets)."""
+    guards = "; ".join(
+        f"{tier} " + " ".join(f"{k}={v}" for k, v in g.to_dict().items() if v not in (None, False))
+        for tier, g in settings.tier_guards
+    )
+    limits = ", ".join(f"{tier} {seconds:g}s" for tier, seconds in settings.call_timeouts)
+    return (
+        "hybridarena: sampling as the agent sends it on every tier; guards: "
+        f"{guards or 'none'}; call limits: {limits + ' and ' if limits else ''}the cell's budget (timeout_s)"
+    )
 
 
 def _roles_line(settings: ArenaSettings) -> list[str]:
@@ -143,9 +202,7 @@ def arena_router(request: pytest.FixtureRequest) -> Iterator[RouterServer]:
 
 
 def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if is_task_dir(path):
-        return TaskDirectory.from_parent(parent, path=path)
-    return None
+    return collect_directory(path, parent)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -153,7 +210,7 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Any:
     report = yield
     if report.failed:
         counts = collector.config.stash[_task_collect_errors_key]
-        counts[0 if isinstance(collector, TaskFile) else 1] += 1
+        counts[0 if isinstance(collector, TaskFile | TaskPartDirectory) else 1] += 1
     return report
 
 
@@ -292,7 +349,29 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 class XdistHooks:
     """Registered only when pytest-xdist is present: ships the run id and folder to every worker."""
 
+    refused: str | None = None
+
     def pytest_configure_node(self, node: Any) -> None:
         state = node.config.stash[state_key]
         node.workerinput["arena_run_id"] = state.run_id
         node.workerinput["arena_run_dir"] = str(state.run_dir)
+        if _rerun_note_key in node.config.stash:  # --lf/--sw took the last run's selection
+            node.workerinput["arena_selection"] = selection_of(state.settings, state.run_id)
+
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """The controller's ``--lf``/``--sw`` refusal: drop the cells from what gets scheduled
+        (``ids`` is the list xdist schedules from), say why, and exit as a usage error."""
+        message = refusal(node.config, ids)
+        if message is None:
+            return
+        ids[:] = [nodeid for nodeid in ids if not is_cell_nodeid(nodeid)]
+        if self.refused is None:
+            self.refused = message
+            terminal = node.config.pluginmanager.get_plugin("terminalreporter")
+            if terminal is not None:
+                terminal.write_line(f"ERROR: {message}", red=True)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.refused is not None:
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR

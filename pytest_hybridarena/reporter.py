@@ -15,10 +15,17 @@ from typing import IO, Any
 import pytest
 
 from pytest_hybridarena.cells import Cell, parse_cell_id
+from pytest_hybridarena.reruns import remember_selection
 from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.rows import Row, now_iso
 from pytest_hybridarena.settings import ArenaSettings
-from pytest_hybridarena.table import has_mid_tier, render_summary, render_validation, summarize
+from pytest_hybridarena.table import (
+    has_mid_tier,
+    render_legend,
+    render_summary,
+    render_validation,
+    summarize,
+)
 
 __all__ = ["ArenaReporter", "row_of"]
 
@@ -116,9 +123,10 @@ class ArenaReporter:
 
     # -- end of run -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        tr = terminalreporter
+        self._write_timeouts(tr)
         if not self.rows or self.settings.summary == "none":
             return
-        tr = terminalreporter
         tr.write_sep("=", "hybridarena validation" if self.settings.validate else "hybridarena summary")
         if not self.settings.validate:
             tr.write_line(models_line(self.settings))
@@ -128,13 +136,8 @@ class ArenaReporter:
         for line in text.splitlines():
             tr.write_line(line)
         if not self.settings.validate:
-            tr.write_line(
-                "pass rate: intention-to-treat (errors and timeouts count as not passed), 95% CI by "
-                "task-clustered bootstrap with a Wilson floor (docs/statistics.md); err: error, t/o: "
-                "timeout; "
-                + ("mid: mid-tier share of tokens; " if has_mid_tier(self.rows) else "")
-                + "cloud: cloud share of tokens; calls, $/cell: mean per cell; wall: median"
-            )
+            for line in render_legend(with_mid=has_mid_tier(self.rows)).splitlines():
+                tr.write_line(line)
         if not self.settings.validate and self.settings.summary == "full":
             self._write_analysis(tr)
         tr.write_line(f"results: {self.out_path} ({len(self.rows)} rows)")
@@ -143,6 +146,18 @@ class ArenaReporter:
             tr.write_line(
                 f"overall pass rate {100 * self.overall_rate():.1f}% (--arena-fail-under={floor:g}%)"
             )
+
+    def _write_timeouts(self, tr: Any) -> None:
+        """A TIMEOUTS section like pytest's FAILURES (and under the same ``--tb`` rule): a timeout
+        cell's report (what ran out, where its artifacts are) is in no category pytest prints.
+        Error cells need nothing here: pytest prints them in its ERRORS section."""
+        reports = [r for r in tr.stats.get("timeout", []) if getattr(r, "longrepr", None) is not None]
+        if not reports or self.config.option.tbstyle == "no":
+            return
+        tr.write_sep("=", "TIMEOUTS")
+        for report in reports:
+            tr.write_sep("_", report.head_line or report.nodeid, red=True, bold=True)
+            report.toterminal(tr._tw)
 
     def _write_analysis(self, tr: Any) -> None:
         """Paired comparisons and the decision table, and the run's aggregate.json / summary.md
@@ -176,6 +191,8 @@ class ArenaReporter:
         if self._file is not None:
             self._file.close()
             self._file = None
+        if self.rows:
+            remember_selection(self.config, self.settings, self.run_id)  # for the next --lf / --sw
         if self.settings.validate or not self.rows:
             return
         arena_errors = sum(r["outcome"] in ("error", "timeout") for r in self.rows)

@@ -8,11 +8,15 @@ valid choices. Nothing else in the plugin reads options.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
+
+from pytest_hybridarena.router.settings import TIERS, TierGuards, tier_config
 
 if TYPE_CHECKING:
     from pytest_hybridarena.roles import Roles
@@ -115,12 +119,42 @@ OPTIONS: tuple[Option, ...] = (
         None,
         flag=True,
     ),
+    Option(
+        "repeat-penalty",
+        "Repeat penalty per tier, TIER:X[,TIER:X] (tiers: local, mid, cloud) or X for every tier, e.g. "
+        "local:1.1,cloud:1.1; embedded and ollama backends only. Default: none on any tier.",
+        None,
+    ),
+    Option(
+        "max-tokens-cap",
+        "max_tokens the router sends when the agent sent none, per tier: TIER:N[,TIER:N] or N for every "
+        "tier. Default: none (the agent's own limit, or the model's).",
+        None,
+    ),
+    Option(
+        "tool-nudge",
+        "Tiers whose calls with tools get the tool-use policy appended to the system prompt, e.g. local "
+        "(or all). Default: none.",
+        None,
+    ),
+    Option(
+        "call-timeout",
+        "Per-call time limit per tier in seconds, TIER:S[,TIER:S] or S for every tier. Default: none "
+        "(a call may use what is left of its cell's budget, the task's timeout_s).",
+        None,
+    ),
     Option("baseline", "The strategy every other strategy is compared with in the summary.", "always-cloud"),
     Option("margin", "Non-inferiority margin of the paired comparisons, in percentage points.", "5"),
     Option("summary", "What the end-of-run summary prints: none, cells or full (default; -q: cells).", None),
     Option("html", "Also write a self-contained report.html into the run folder.", None, flag=True),
     Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
+    Option(
+        "progress",
+        "Signs of life while cells run: auto (a live status line on a terminal, plain lines "
+        "otherwise), live, plain (one line per finished cell and a heartbeat for long cells) or off.",
+        "auto",
+    ),
 )
 
 
@@ -141,6 +175,9 @@ class ArenaSettings:
     record: str | None = None
     replay: str | None = None
     replay_fallback: bool = False
+    #: Per-tier guards and call limits (``--arena-repeat-penalty`` ...); tiers not named have none.
+    tier_guards: tuple[tuple[str, TierGuards], ...] = ()
+    call_timeouts: tuple[tuple[str, float], ...] = ()
     baseline: str = "always-cloud"
     margin: float = 5.0
     summary: str = "full"
@@ -148,6 +185,7 @@ class ArenaSettings:
     mid: str | None = None
     pricing: str | None = None
     roles: Roles | None = None  # the parsed --arena-roles file; strategies then pin each candidate
+    progress: str = "auto"
 
     def result_relevant(self) -> dict[str, Any]:
         """The part of the settings that changes what a cell measures (hashed into ``config_sha``).
@@ -164,7 +202,20 @@ class ArenaSettings:
             relevant["pricing"] = self.pricing
         if self.roles is not None:
             relevant["roles"] = str(self.roles.path)
+        # How every tier samples and how long its calls may take change what a cell measures.
+        relevant["tiers"] = self.tiers_summary()
         return relevant
+
+    def tiers_summary(self) -> dict[str, Any]:
+        """Guards and call limits per tier, as builtins (the config hash, run.json)."""
+        return {
+            "guards": {tier: guards.to_dict() for tier, guards in self.tier_guards},
+            "call_timeout_s": dict(self.call_timeouts),
+        }
+
+    def router_options(self) -> dict[str, Any]:
+        """The ``RouterConfig`` fields for the per-tier guards and call limits."""
+        return tier_config(dict(self.tier_guards), dict(self.call_timeouts))
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -262,6 +313,96 @@ def parse_margin(value: str, source: str) -> float:
     return margin
 
 
+def _unwritable(folder: Path) -> str | None:
+    """Why files cannot be created in ``folder`` (made on demand, with its parents), or None. Probes
+    the nearest existing folder by creating and removing a temporary folder in it: permission bits
+    say nothing for root, nor for read-only or virtual filesystems."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    try:
+        probe = tempfile.mkdtemp(prefix=".arena-probe-", dir=existing)
+    except OSError as exc:
+        return f"cannot create anything in {existing} ({exc.strerror or exc})"
+    os.rmdir(probe)
+    return None
+
+
+def parse_out(resume: str | None) -> Callable[[str | None, str], str | None]:
+    """The results file: a new (or empty) file in a writable place, or the file being resumed.
+
+    Checked before any cell runs: a row that cannot be written would be lost after its cell ran, and
+    rows appended to another run's file would mix two runs.
+    """
+
+    def parse(value: str | None, source: str) -> str | None:
+        if value in (None, ""):
+            return None
+        path = Path(str(value))
+        resuming_in_place = resume is not None and path.resolve() == Path(resume).resolve()
+        if path.is_dir():
+            raise pytest.UsageError(
+                f"{source}: {value!r} is a folder; give the path of the results file (e.g. "
+                f"{os.path.join(str(value), 'results.jsonl')})"
+            )
+        if path.exists() and not resuming_in_place:
+            if not path.is_file() or path.stat().st_size:
+                raise pytest.UsageError(
+                    f"{source}: {value!r} already exists; give a new file (rows of two runs must not "
+                    f"mix), or continue that run with --arena-resume={value}"
+                )
+            try:
+                path.open("ab").close()
+            except OSError as exc:
+                raise pytest.UsageError(f"{source}: {value!r} cannot be written ({exc.strerror})") from None
+        problem = _unwritable(path.parent)
+        if problem is not None:
+            raise pytest.UsageError(f"{source}: {value!r} cannot be written: {problem}")
+        return str(value)
+
+    return parse
+
+
+def parse_record(value: str | None, source: str) -> str | None:
+    """The folder recordings are written to: an existing folder, or one that can be created."""
+    if value in (None, ""):
+        return None
+    path = Path(str(value))
+    if path.exists() and not path.is_dir():
+        raise pytest.UsageError(
+            f"{source}: {value!r} is a file, not a folder (recordings are written per cell into a folder)"
+        )
+    problem = _unwritable(path)
+    if problem is not None:
+        raise pytest.UsageError(f"{source}: cannot record into {value!r}: {problem}")
+    return str(value)
+
+
+def _as_given(value: str | None, source: str) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def parse_baseline(strategies: Sequence[str]) -> Callable[[str, str], str]:
+    """The strategy the others are compared with: one of this run's strategies when chosen (the
+    default, always-cloud, may be absent: then there are simply no comparisons). An empty
+    ``strategies`` (validation, which compares nothing) accepts any value."""
+    default = next(o.default for o in OPTIONS if o.name == "baseline")
+
+    def parse(value: str, source: str) -> str:
+        # The ini key's default is the option's, so only the value tells an ini choice from it.
+        chosen = str(value) != default or source.startswith(("--", "environment"))
+        if strategies and chosen and str(value) not in strategies:
+            raise pytest.UsageError(
+                f"{source}: {value!r} is not one of this run's strategies ({', '.join(strategies)}); "
+                "the baseline must be a strategy of the run to compare the others with"
+            )
+        return str(value)
+
+    return parse
+
+
 def _summary_mode(config: pytest.Config, value: str | None, source: str) -> str:
     if value in (None, ""):
         return "cells" if config.get_verbosity() < 0 else "full"
@@ -325,6 +466,76 @@ def _price_as(config: pytest.Config, cloud: str) -> str | None:
     return chosen
 
 
+def parse_per_tier(
+    convert: Callable[[str], Any], example: str, tiers: Sequence[str]
+) -> Callable[[Any, str], dict[str, Any]]:
+    """A ``TIER:VALUE[,TIER:VALUE]`` (or bare ``VALUE``: every tier) option; {} when not given."""
+    from pytest_hybridarena.router.guards import parse_tier_values
+
+    def parse(value: Any, source: str) -> dict[str, Any]:
+        if value in (None, ""):
+            return {}
+        try:
+            return parse_tier_values(str(value), convert, tiers)
+        except ValueError as exc:
+            raise pytest.UsageError(f"{source}: {exc} (e.g. {example})") from None
+
+    return parse
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if value <= 0:
+            raise ValueError(f"{text!r} must be > 0")
+        return value
+
+    return convert
+
+
+def _tier_settings(
+    config: pytest.Config,
+) -> tuple[tuple[tuple[str, TierGuards], ...], tuple[tuple[str, float], ...]]:
+    """The per-tier guards and call limits. A tier is named only if this run has it; a repeat
+    penalty only for a backend whose API has one."""
+    from pytest_hybridarena.router.guards import parse_tier_list, takes_repeat_penalty
+
+    specs = {
+        "local": _get(config, "local", lambda v, s: str(v)),
+        "cloud": _get(config, "cloud", lambda v, s: str(v)),
+    }
+    mid = _get(config, "mid", lambda v, s: None if v in (None, "") else str(v))
+    if mid:
+        specs["mid"] = mid
+    tiers = [t for t in TIERS if t in specs]
+    penalties = _get(config, "repeat-penalty", parse_per_tier(_positive(float), "local:1.1,cloud:1.1", tiers))
+    for tier in penalties:
+        if not takes_repeat_penalty(specs[tier]):
+            raise pytest.UsageError(
+                f"--arena-repeat-penalty: the {tier} tier is {specs[tier]!r}, whose API has no repeat "
+                "penalty (embedded and ollama backends have one)"
+            )
+    caps = _get(config, "max-tokens-cap", parse_per_tier(_positive(int), "local:4096", tiers))
+
+    def parse_nudge(value: Any, source: str) -> tuple[str, ...]:
+        try:
+            return () if value in (None, "") else parse_tier_list(str(value), tiers)
+        except ValueError as exc:
+            raise pytest.UsageError(f"{source}: {exc}") from None
+
+    nudged = _get(config, "tool-nudge", parse_nudge)
+    timeouts = _get(config, "call-timeout", parse_per_tier(_positive(float), "local:120,cloud:600", tiers))
+    guards = tuple(
+        (tier, TierGuards(caps.get(tier), penalties.get(tier), tier in nudged))
+        for tier in tiers
+        if tier in caps or tier in penalties or tier in nudged
+    )
+    return guards, tuple((tier, float(timeouts[tier])) for tier in tiers if tier in timeouts)
+
+
 def _get(config: pytest.Config, name: str, parse: Callable[[Any, str], T]) -> T:
     opt = next(o for o in OPTIONS if o.name == name)
     value, source = _raw(config, opt)
@@ -358,8 +569,11 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         raise pytest.UsageError(f"--arena-replay: {replay!r} is not a folder of recordings (--arena-record)")
     if replay_fallback and not replay:
         raise pytest.UsageError("--arena-replay-fallback needs --arena-replay=<folder>")
+    tier_guards, call_timeouts = _tier_settings(config)
     if resume and not os.path.isfile(resume):
         raise pytest.UsageError(f"--arena-resume: {resume!r} is not a file (give the results.jsonl of a run)")
+    # The controller checks where it writes; a worker (xdist) only ships rows to it.
+    controller = not hasattr(config, "workerinput")
     return ArenaSettings(
         agents=tuple(sorted(agents)),
         strategies=tuple(sorted(strategies)),
@@ -371,16 +585,19 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         price_as=_price_as(config, cloud),
         pricing=pricing,
         roles=roles,
-        out=_get(config, "out", lambda v, s: None if v in (None, "") else str(v)),
+        out=_get(config, "out", parse_out(resume) if controller else _as_given),
         resume=resume,
         retry=retry,
-        record=_get(config, "record", lambda v, s: None if v in (None, "") else str(v)),
+        record=_get(config, "record", parse_record if controller else _as_given),
         replay=replay,
         replay_fallback=replay_fallback,
-        baseline=_get(config, "baseline", lambda v, s: str(v)),
+        tier_guards=tier_guards,
+        call_timeouts=call_timeouts,
+        baseline=_get(config, "baseline", parse_baseline(() if validate else strategies)),
         margin=_get(config, "margin", parse_margin),
         summary=_get(config, "summary", lambda v, s: _summary_mode(config, v, s)),
         html=_get(config, "html", lambda v, s: str(v).lower() in ("1", "true", "yes", "on")),
         fail_under=_get(config, "fail-under", parse_percent),
         validate=validate,
+        progress=_get(config, "progress", parse_choice(("auto", "live", "plain", "off"))),
     )

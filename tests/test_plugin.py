@@ -25,32 +25,90 @@ def by_agent(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+LLM_AGENT_CONFTEST = """
+class Talker:
+    \"\"\"Stands in for an agent that calls a model (collection only: never run).\"\"\"
+    name = "talker"; uses_llm = True
+    def available(self): return True, ""
+    def run(self, request): raise AssertionError("collection only")
+
+def pytest_arena_make_agent(name, params, config):
+    return Talker() if name == "talker" else None
+
+def pytest_arena_agent_names(config):
+    return ["talker"]
+"""
+
+
 def test_grid_collects_one_item_per_agent_strategy_seed(
     pytester: pytest.Pytester, make_task: MakeTask
 ) -> None:
     make_task("add")
     make_task("mul", cls="refactors")
+    pytester.makeconftest(LLM_AGENT_CONFTEST)
     result = pytester.runpytest(
         "bench_tasks",
         "--co",
         "-q",
-        "--arena-agents=oracle,nop",
+        "--arena-agents=talker,nop",
         "--arena-strategies=always-local,cascade",
         "--arena-seeds=42,7",
     )
     ids = [line for line in result.outlines if "::" in line]
-    assert len(ids) == 2 * 2 * 2 * 2
+    assert len(ids) == 2 * (2 * 2 + 1 * 2), "talker: every strategy; the nop control: one"
     assert "bench_tasks/puzzles/add/task.toml::add[nop-always-local-s7]" in ids
-    assert "bench_tasks/refactors/mul/task.toml::mul[oracle-cascade-s42]" in ids
+    assert "bench_tasks/refactors/mul/task.toml::mul[talker-cascade-s42]" in ids
     again = pytester.runpytest(
         "bench_tasks",
         "--co",
         "-q",
-        "--arena-agents=nop,oracle",
+        "--arena-agents=nop,talker",
         "--arena-strategies=cascade,always-local",
         "--arena-seeds=7,42",
     )
     assert [line for line in again.outlines if "::" in line] == ids, "order does not depend on option order"
+
+
+def test_controls_are_crossed_with_one_strategy_only(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    make_task("mul", cls="refactors")
+    four = "--arena-strategies=always-local,always-cloud,heuristic,escalate"
+    result = pytester.runpytest(
+        "bench_tasks", "--co", "-q", "--arena-agents=oracle,nop", four, "--arena-seeds=42,7"
+    )
+    ids = [line for line in result.outlines if "::" in line]
+    assert len(ids) == 2 * 2 * 1 * 2, "two tasks × two controls × one strategy × two seeds, not × four"
+    assert {line.rsplit("-s", 1)[0].rsplit("[", 1)[1] for line in ids} == {
+        "oracle-always-local",
+        "nop-always-local",
+    }
+    # without always-local among the strategies: the first selected one, in sorted order
+    result = pytester.runpytest(
+        "bench_tasks", "--co", "-q", "--arena-agents=oracle", "--arena-strategies=heuristic,always-cloud"
+    )
+    assert [line for line in result.outlines if "::" in line] == [
+        "bench_tasks/puzzles/add/task.toml::add[oracle-always-cloud-s42]",
+        "bench_tasks/refactors/mul/task.toml::mul[oracle-always-cloud-s42]",
+    ]
+
+
+def test_controls_are_rows_of_their_own_beside_compared_strategies(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    result = pytester.runpytest(
+        "bench_tasks", "--arena-agents=oracle,nop", "--arena-strategies=always-cloud,always-local"
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*puzzles*nop*always-local*1*0*1*0*0*",
+            "*puzzles*oracle*always-local*1*1*0*0*0*100.0%*",
+            "*paired comparisons vs always-cloud*",
+            "*(no baseline pairs)*",
+        ]
+    )
+    assert "always-cloud  " not in result.stdout.str().split("hybridarena summary")[1].split("pass rate:")[0]
 
 
 def test_oracle_passes_nop_fails_and_rows_are_written(pytester: pytest.Pytester, make_task: MakeTask) -> None:
@@ -75,7 +133,7 @@ def test_oracle_passes_nop_fails_and_rows_are_written(pytester: pytest.Pytester,
     result.stdout.fnmatch_lines(
         [
             "*hybridarena summary*",
-            "*class*agent*strategy*n*pass*fail*err*t/o*skip*pass rate*cloud*calls*$/cell*wall*",
+            "*class*agent*strategy*n*pass*fail*err*t/o*skip*pass rate*cloud*calls*$/row*wall*",
             "*puzzles*nop*always-local*2*0*2*0*0*",
             "*puzzles*oracle*always-local*2*2*0*0*0*100.0%*",
             "*results: *results.jsonl (4 rows)*",
@@ -101,7 +159,7 @@ def test_keyword_and_marker_selection(pytester: pytest.Pytester, make_task: Make
     selected = pytester.runpytest(*base, "-k", "refactors and oracle", "-m", "not slow")
     assert [line for line in selected.outlines if "::" in line] == []
     selected = pytester.runpytest(*base, "-k", "puzzles and oracle", "-m", "demo")
-    assert len([line for line in selected.outlines if "::" in line]) == 2
+    assert len([line for line in selected.outlines if "::" in line]) == 1  # a control: one strategy
 
 
 def test_markers_are_registered_so_strict_markers_and_warnings_as_errors_pass(
@@ -317,6 +375,21 @@ def test_agent_crash_and_timeout_are_error_rows_with_their_own_status(
     assert result.ret == pytest.ExitCode.TESTS_FAILED, "error and timeout cells make the run exit 1"
 
 
+def test_timeout_and_error_cells_print_their_artifact_path_like_failures(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    pytester.makeconftest(AGENTS_CONFTEST)
+    result = pytester.runpytest("bench_tasks", "--arena-agents=crash,slow,nop")
+    result.stdout.fnmatch_lines(["*= TIMEOUTS =*", "*TIMEOUT puzzles/add[[]slow-always-local-s42]*"])
+    out = result.stdout.str()
+    for agent in ("crash", "slow", "nop"):
+        assert f"artifacts: {pytester.path}/reports/" in out
+        assert f"/cells/puzzles__add__{agent}-always-local-s42" in out, agent
+    no_tb = pytester.runpytest("bench_tasks", "--arena-agents=slow", "--tb=no")
+    assert "TIMEOUTS" not in no_tb.stdout.str(), "--tb=no hides it as it hides FAILURES"
+
+
 def test_missing_agent_skips_with_install_hint(pytester: pytest.Pytester, make_task: MakeTask) -> None:
     make_task("add")
     pytester.makeconftest(AGENTS_CONFTEST)
@@ -353,7 +426,7 @@ def test_failure_report_is_short_and_names_the_failed_tests(
         [
             "*FAIL puzzles/add[[]nop-always-local-s42]*",
             "*acceptance tests: 0/2 passed*",
-            "*tests.test_calc::test_small*",
+            "*tests/test_calc.py::test_small*",
             "*agent log*nop.log*",
             "*workspace: *",
         ]
@@ -378,6 +451,74 @@ def test_last_failed_reruns_only_unsolved_cells(pytester: pytest.Pytester, make_
     pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop")
     result = pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", "--lf")
     result.assert_outcomes(failed=1)  # the passing cell is not even collected
+
+
+def test_last_failed_without_options_reruns_the_last_runs_failed_cells(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", "--arena-seeds=1,2")
+    # A bare --lf collects the plugin's default selection (oracle, seed 42): none of the failed
+    # cells. pytest alone would run that whole selection; it gets the last run's selection instead.
+    result = pytester.runpytest("bench_tasks", "--lf")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        ["*hybridarena: --lf: the selection of the last run *agents=nop,oracle*seeds=1,2*"]
+    )
+    assert {r["cell"]["agent"] for r in rows_of_run(result)} == {"nop"}
+
+
+def rows_of_run(result: pytest.RunResult) -> list[dict[str, Any]]:
+    [line] = [line for line in result.outlines if line.startswith("results: ")]
+    return [json.loads(row) for row in Path(line.split()[1]).read_text().splitlines()]
+
+
+def test_last_failed_refuses_when_the_cells_failures_are_from_another_selection(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop")
+    result = pytester.runpytest("bench_tasks", "--lf", "--arena-agents=oracle", "--arena-seeds=7")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--lf: none of the 1 failed cells in pytest's cache (e.g. *add[[]nop-always-local-s42]) is among*"]
+    )
+    assert "passed" not in result.stdout.str()
+
+
+def test_last_failed_refuses_when_no_cell_failed(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    make_task("add")
+    assert pytester.runpytest("bench_tasks", "--arena-agents=oracle").ret == 0
+    result = pytester.runpytest("bench_tasks", "--lf")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--lf: pytest's cache records no failed cell*drop --lf to run this selection*"]
+    )
+
+
+def test_stepwise_continues_from_its_cell_and_refuses_without_one(
+    pytester: pytest.Pytester, make_task: MakeTask
+) -> None:
+    make_task("add")
+    make_task("bdd")
+    refused = pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", "--sw")
+    assert refused.ret == pytest.ExitCode.USAGE_ERROR
+    refused.stderr.fnmatch_lines(["*--sw: pytest's cache holds no step-wise position*Use --sw-reset*"])
+    started = pytester.runpytest("bench_tasks", "--arena-agents=oracle,nop", "--sw-reset")
+    started.assert_outcomes(failed=1)  # add[nop] is first and unsolved: stepping stops there
+    again = pytester.runpytest("bench_tasks", "--sw")  # the last run's selection, from add[nop]
+    again.assert_outcomes(failed=1)
+    again.stdout.fnmatch_lines(["*stepwise: skipping 0 already passed items*"])
+
+
+def test_last_failed_refusal_under_xdist_runs_no_cell(pytester: pytest.Pytester, make_task: MakeTask) -> None:
+    pytest.importorskip("xdist")
+    make_task("add")
+    assert pytester.runpytest("bench_tasks", "--arena-agents=oracle").ret == 0
+    result = pytester.runpytest_subprocess("bench_tasks", "--lf", "-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["*ERROR: hybridarena: --lf: pytest's cache records no failed cell*"])
+    assert "passed" not in result.stdout.str()
 
 
 def test_exitfirst_stops_after_the_first_unsolved_cell(
