@@ -1,0 +1,14 @@
+DIGIT_NAMES = ["zero", "one", "two", "three", "four",
+               "five", "six", "seven", "eight", "nine"]
+
+
+def spell_digits(n: int) -> str:
+    """Spell out the decimal digits of the integer ``n`` one by one, in English.
+
+    Each digit becomes its name from ``DIGIT_NAMES`` and the names are joined
+    with single spaces. A negative number starts with the word "minus".
+
+    Examples: 472 -> "four seven two"; 0 -> "zero"; 105 -> "one zero five";
+    -38 -> "minus three eight".
+    """
+    raise NotImplementedError

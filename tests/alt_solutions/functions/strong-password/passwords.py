@@ -1,0 +1,28 @@
+"""Password policy checks."""
+
+
+def is_strong(password: str) -> bool:
+    """Return True if ``password`` satisfies every rule of this policy:
+
+    - it is at least 8 characters long;
+    - it contains at least one upper-case letter (A-Z);
+    - it contains at least one lower-case letter (a-z);
+    - it contains at least one digit (0-9);
+    - it contains no space character (" ").
+
+    Other characters (punctuation, symbols) are allowed but not required.
+
+    Examples: "Secret123" -> True; "secret123" -> False (no upper-case letter);
+    "Sec 12345" -> False (a space); "Ab1" -> False (too short).
+    """
+    if len(password) < 8 or " " in password:
+        return False
+    has_upper = has_lower = has_digit = False
+    for c in password:
+        if c.isascii() and c.isupper():
+            has_upper = True
+        elif c.isascii() and c.islower():
+            has_lower = True
+        elif c.isascii() and c.isdigit():
+            has_digit = True
+    return has_upper and has_lower and has_digit
