@@ -58,6 +58,7 @@ __all__ = [
     "answer_cue",
     "parse_options",
     "system_prompt",
+    "task_file",
 ]
 
 VERSION = "builtin-2"
@@ -120,6 +121,21 @@ Rules:
 - Say in one sentence what you will change, then give the code blocks.
 """
     return text
+
+
+def _is_test(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return path.startswith("tests/") or name.startswith("test_") or name.endswith("_test.py")
+
+
+def task_file(texts: list[str], named: list[str]) -> str | None:
+    """The one file the task is about, if there is one: the workspace's only text file, else the
+    only file the instruction names, else the only one of those that is not a test (a task that
+    ships ``test_examples.py`` beside ``rle.py`` and names both is about ``rle.py``)."""
+    for pool in (texts, named, [p for p in named if not _is_test(p)], [p for p in texts if not _is_test(p)]):
+        if len(pool) == 1:
+            return pool[0]
+    return None
 
 
 def answer_cue(default: str | None) -> str:
@@ -393,11 +409,13 @@ class BuiltinAgent:
         context = build_context(workspace, request.instruction, options.context_chars, files)
         texts = [f.path for f in files if f.text is not None]
         named = named_files(request.instruction, texts)
-        default = texts[0] if len(texts) == 1 else named[0] if len(named) == 1 else None
+        default = task_file(texts, named)
         partial = set(context.summarized) | set(context.omitted)
         pythons = [p for p in [default, *named, *texts] if p is not None and p.endswith(".py")]
         system = system_prompt(
-            pythons[0] if pythons else "main.py", len(texts) > 1 or bool(partial), bool(partial)
+            pythons[0] if pythons else "main.py",
+            sum(not _is_test(p) for p in texts) > 1 or bool(partial),
+            bool(partial),
         )
         max_tokens = options.max_tokens or auto_max_tokens(len(context.text))
         log.add(

@@ -75,12 +75,16 @@ def find_tasks(root: Path) -> list[Task]:
 
 
 def completion_prompt(stub: str) -> str:
-    """The stub cut just before its final ``raise NotImplementedError`` line."""
+    """The stub cut just before its final ``raise NotImplementedError`` line (ending in a newline:
+    the model writes the body's indentation itself, as in HumanEval; a prompt ending in spaces
+    splits the indentation token and the 0.5B model then indented its first line by five)."""
     text = stub.rstrip("\n")
-    return text[: -len(STUB_LINE.lstrip())].rstrip(" ") + "    "
+    return text[: -len(STUB_LINE)]
 
 
-def run_direct(tasks: list[Task], model: str, max_tokens: int, log_dir: Path) -> dict[str, str]:
+def run_direct(
+    tasks: list[Task], model: str, max_tokens: int, log_dir: Path, threads: int | None
+) -> dict[str, str]:
     """Outcome per task key (``pass``/``fail``/…) of the model completing each stub directly."""
     from pytest_hybridarena.router.backends.embedded import load_model
 
@@ -88,7 +92,7 @@ def run_direct(tasks: list[Task], model: str, max_tokens: int, log_dir: Path) ->
     from pytest_hybridarena.scoring import copy_workspace, score_workspace
     from pytest_hybridarena.tasks import load_task
 
-    llm = load_model(model).llm
+    llm = load_model(model, threads=threads).llm
     sandbox = ProcessSandbox()
     outcomes: dict[str, str] = {}
     for task in tasks:
@@ -113,13 +117,14 @@ def run_direct(tasks: list[Task], model: str, max_tokens: int, log_dir: Path) ->
 
 
 def run_harness(
-    tasks_root: Path, model: str, agent: str, seed: int, out_dir: Path, extra: list[str]
+    tasks_root: Path, model: str, agent: str, seed: int, out_dir: Path, extra: list[str], threads: int | None
 ) -> dict[str, str]:
     """Outcome per task key of ``agent`` run by the plugin with the model as the local side."""
     results = out_dir / "results.jsonl"
+    local = f"embedded:{model}" + (f";threads={threads}" if threads else "")
     argv = [
         sys.executable, "-m", "pytest", str(tasks_root), "-p", "no:cacheprovider", "-q", "--tb=no",
-        f"--arena-agents={agent}", "--arena-strategies=always-local", f"--arena-local=embedded:{model}",
+        f"--arena-agents={agent}", "--arena-strategies=always-local", f"--arena-local={local}",
         f"--arena-seeds={seed}", f"--arena-out={results}", "--arena-summary=none", *extra,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARENA_", "PYTEST_"))}
@@ -143,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--max-tokens", type=int, default=512, help="direct completion cap")
     parser.add_argument("--modes", default="direct,harness")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="llama.cpp threads for both ways (1 on a busy machine)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the comparison as JSON here")
     parser.add_argument("--pytest-arg", action="append", default=[], help="extra argument for harness runs")
     args = parser.parse_args(argv)
@@ -155,13 +163,15 @@ def main(argv: list[str] | None = None) -> int:
         per: dict[str, dict[str, str]] = {}
         if "direct" in modes:
             started = time.monotonic()
-            per["direct"] = run_direct(tasks, model, args.max_tokens, work / model / "direct")
+            per["direct"] = run_direct(tasks, model, args.max_tokens, work / model / "direct", args.threads)
             print(f"direct {model}: {time.monotonic() - started:.0f}s", file=sys.stderr)
         if "harness" in modes:
             for agent in args.agents.split(","):
                 started = time.monotonic()
                 out_dir = work / model / agent.replace("/", "_").replace(";", "_")
-                per[agent] = run_harness(args.tasks, model, agent, args.seed, out_dir, args.pytest_arg)
+                per[agent] = run_harness(
+                    args.tasks, model, agent, args.seed, out_dir, args.pytest_arg, args.threads
+                )
                 print(f"{agent} {model}: {time.monotonic() - started:.0f}s ({out_dir})", file=sys.stderr)
         report[model] = per
     n = len(tasks)

@@ -17,6 +17,7 @@ from pytest_hybridarena.agents.builtin import (
     Options,
     parse_options,
     system_prompt,
+    task_file,
 )
 
 from tests.agents.conftest import FakeOpenAI
@@ -382,3 +383,19 @@ def test_single_shot_without_a_usable_block_writes_nothing(
     assert not (request.workspace / "bin").exists()
     assert result.round_snapshots == ({},)
     assert f"- NOT written: bin/double.py — {reason}" in (request.log_dir / "builtin.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("texts", "named", "expected"),
+    [
+        (["calc.py"], [], "calc.py"),
+        (["rle.py", "test_examples.py"], ["rle.py", "test_examples.py"], "rle.py"),
+        (["rle.py", "tests/test_rle.py"], [], "rle.py"),
+        (["a.py", "b.py"], ["b.py"], "b.py"),
+        (["a.py", "b.py"], [], None),
+    ],
+)
+def test_the_task_file_is_the_one_non_test_file_the_task_is_about(
+    texts: list[str], named: list[str], expected: str | None
+) -> None:
+    assert task_file(texts, named) == expected
