@@ -24,10 +24,14 @@ npm-agents:
 test: venv
 	$(PY) -m pytest tests -p no:cacheprovider -q -n 2
 
-## The main job: the builtin agent on the embedded models, across always-local, always-cloud,
-## heuristic and escalate, on the tasks tagged `demo` (defaults in pyproject.toml).
+## The main job: the builtin agent (two rounds: its second round sees the failures of the task's
+## visible tests) on the embedded models, on the ladder tasks tagged `demo`, three seeds, across the
+## two anchors (always-local, always-cloud) and two hybrids: escalate (local first, cloud when the
+## local attempt fails its checks) and heuristic with its prompt-size threshold set for these tasks.
+DEMO_ARGS = -m demo --arena-agents=builtin@rounds=2 --arena-seeds=1,2,3 \
+	--arena-strategies=always-local,always-cloud,escalate,heuristic@legacy_threshold=4.5
 demo: venv
-	$(PY) -m pytest bench_tasks -m demo -v --tb=no -p no:cacheprovider
+	$(PY) -m pytest bench_tasks $(DEMO_ARGS) -v --tb=no -p no:cacheprovider
 
 ## Every task's invariants: the oracle passes, nop fails.
 validate: venv

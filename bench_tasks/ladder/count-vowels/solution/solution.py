@@ -1,0 +1,11 @@
+def count_vowels(text: str) -> int:
+    """Count the vowels in ``text``.
+
+    The vowels are a, e, i, o and u, in lower or upper case. The letter y is
+    not a vowel. Every other character (consonants, digits, spaces,
+    punctuation) is ignored.
+
+    Examples: "hello" has 2 vowels, "AEIOU aeiou" has 10, "rhythm" has 0 and
+    "" has 0.
+    """
+    return sum(1 for ch in text if ch in "aeiouAEIOU")
