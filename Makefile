@@ -28,10 +28,11 @@ test: venv
 ## visible tests) on the embedded models, on the ladder tasks tagged `demo`, three seeds, across the
 ## two anchors (always-local, always-cloud) and two hybrids: escalate (local first, cloud when the
 ## local attempt fails its checks) and heuristic with its prompt-size threshold set for these tasks.
+## Two xdist workers (each loads both models with one llama.cpp thread): 36 cells in ~14 min.
 DEMO_ARGS = -m demo --arena-agents=builtin@rounds=2 --arena-seeds=1,2,3 \
 	--arena-strategies=always-local,always-cloud,escalate,heuristic@legacy_threshold=4.5
 demo: venv
-	$(PY) -m pytest bench_tasks $(DEMO_ARGS) -v --tb=no -p no:cacheprovider
+	$(PY) -m pytest bench_tasks $(DEMO_ARGS) -n 2 -v --tb=no -p no:cacheprovider
 
 ## Every task's invariants: the oracle passes, nop fails.
 validate: venv
