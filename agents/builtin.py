@@ -48,7 +48,7 @@ from pytest_hybridarena.agents.builtin_edits import (
     parse_edits,
     resolve_in_workspace,
 )
-from pytest_hybridarena.agents.cli_run import kill_group
+from pytest_hybridarena.agents.cli_run import kill_group, supervised
 
 __all__ = [
     "SINGLE_SHOT_PROMPT",
@@ -309,9 +309,10 @@ def run_command(argv: list[str], cwd: Path, timeout_s: float) -> tuple[int | Non
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):  # the outer session's options are not the task's
         env.pop(name, None)
+    # Under the supervisor, as agent CLIs run: a SIGKILLed harness leaves no check process behind.
     proc = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        supervised(argv, env), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
         out, _ = proc.communicate(timeout=max(timeout_s, 0.01))

@@ -321,13 +321,25 @@ time.sleep(600)
 """
 
 
-def test_an_agent_cli_and_its_children_die_with_the_harness(tmp_path: Path) -> None:
+# The builtin agent's own check runs (the workspace's visible tests) go the same way.
+STAND_IN_BUILTIN = """
+import sys
+from pathlib import Path
+from pytest_hybridarena.agents.builtin import run_command
+run_command([sys.executable, "-c", sys.argv[1], sys.argv[2]], Path(sys.argv[3]), 600)
+"""
+
+
+@pytest.mark.parametrize(
+    "harness_code", [STAND_IN_HARNESS, STAND_IN_BUILTIN], ids=["agent-cli", "builtin-check"]
+)
+def test_an_agent_cli_and_its_children_die_with_the_harness(tmp_path: Path, harness_code: str) -> None:
     marker = new_marker()
     fifo_dir = Path("/run", marker)
     fifo_dir.mkdir()
     os.mkfifo(fifo_dir / "ready")
     harness = subprocess.Popen(
-        [sys.executable, "-c", STAND_IN_HARNESS, AGENT_CLI, marker, str(tmp_path)], start_new_session=True
+        [sys.executable, "-c", harness_code, AGENT_CLI, marker, str(tmp_path)], start_new_session=True
     )
     try:
         reader = os.open(fifo_dir / "ready", os.O_RDONLY | os.O_NONBLOCK)
