@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pytest_hybridarena.agents.base import AgentRequest, AgentResult
-from pytest_hybridarena.agents.cli_run import kill_group
+from pytest_hybridarena.agents.cli_run import kill_group, supervised
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -167,9 +167,9 @@ def run_watched(
     started = time.monotonic()
     stopped: list[str] = []
     with stderr_path.open("wb") as err_sink, stdout_path.open("wb") as out_sink:
-        proc = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err_sink,
-            start_new_session=True,
+        proc = subprocess.Popen(  # under the supervisor: a SIGKILLed harness leaves no CLI behind
+            supervised(argv, env), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=err_sink, start_new_session=True,
         )  # fmt: skip
         assert proc.stdout is not None
         pipe = proc.stdout
