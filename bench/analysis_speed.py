@@ -1,4 +1,4 @@
-"""Time :func:`pytest_hybridarena.analysis.analyze` on synthetic rows (issue 10: 100k rows ≤ 5 s).
+"""Time :func:`pytest_hybridarena.analysis.analyze` on synthetic rows (target: 100k rows ≤ 5 s).
 
     python bench/analysis_speed.py [--rows 100000] [--resamples 10000] [--repeat 3]
 

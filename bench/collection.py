@@ -4,7 +4,7 @@
 
 Runs ``pytest --collect-only -q`` on generated task folders in a subprocess and reports its wall
 time and peak memory (max RSS), next to a baseline measured in the same run: the same pytest
-collecting a single trivial test file (interpreter + pytest + plugin start-up). Targets (issue 10):
+collecting a single trivial test file (interpreter + pytest + plugin start-up). Targets:
 collecting 10,000 cells ≤ 2 s and ≤ 200 MB.
 """
 

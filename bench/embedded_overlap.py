@@ -14,7 +14,7 @@ Figures per run, over the sweep's span (first cell's ``started_at`` → last cel
 in results.jsonl):
 
 * idle = 1 − |union of all generation intervals| / span: the time no copy of the model generates
-  (issue 10's target at ``-n 2``: ≤ 20%);
+  (the target at ``-n 2``: ≤ 20%);
 * per worker: its generations' busy time / span, and / its own span (its first cell → last cell);
 * both = the share of the span in which two or more generations run at once (each worker loads its
   own copy of the model, so on 2 cores these compete for the CPUs);

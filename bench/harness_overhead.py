@@ -6,7 +6,7 @@ task's acceptance suite directly with pytest in a loop, in the same run.
 The baseline does the minimum a person would: copy the workspace, overlay the reference solution
 and the tests, run ``python -m pytest tests`` there. The sweep does everything the plugin does per
 cell (collection, workspace copy, the oracle agent, a fresh scoring directory, the sandbox, JUnit
-parsing, the row, the JSONL, the summary). Target (issue 10): ratio ≤ 1.3.
+parsing, the row, the JSONL, the summary). Target: ratio ≤ 1.3.
 """
 
 from __future__ import annotations

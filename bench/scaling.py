@@ -7,7 +7,7 @@ The fake OpenAI-compatible upstream answers every call after a fixed delay (the 
 bottleneck, as in a real sweep); each cell's agent makes ``--calls`` calls through the cell's
 router and writes the solution; scoring runs the real acceptance suite in the process sandbox.
 The figure is the speedup of each ``-n`` over ``-n 1`` measured in this same run, plus the ideal
-(latency-only) speedup for reference. Target (issue 7/10): ``-n 4`` ≥ 3.5× ``-n 1``.
+(latency-only) speedup for reference. Target: ``-n 4`` ≥ 3.5× ``-n 1``.
 
 Where the rest of the wall goes, from the rows (results.jsonl) and the sweep's CPU time
 (``RUSAGE_CHILDREN``): start-up (command start -> first cell starts), the median cell (agent +

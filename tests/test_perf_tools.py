@@ -1,4 +1,4 @@
-"""Measurement aids of issue 10: the embedded backend's trace, the router's loop choice, and the
+"""Measurement aids: the embedded backend's trace, the router's loop choice, and the
 interval arithmetic of bench/embedded_overlap.py (on constructed intervals, no model)."""
 
 from __future__ import annotations
