@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -193,7 +192,6 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{'':<22}   error/timeout:  {', '.join(f'{k}={outcomes[k]}' for k in other)}")
     if args.out:
         args.out.write_text(json.dumps({"tasks": n, "results": report}, indent=1), encoding="utf-8")
-    shutil.rmtree(work / "unused", ignore_errors=True)
     return 0
 
 

@@ -103,15 +103,10 @@ class Sweep:
 
 
 def read_usage(router: Any, cell_id: str) -> Any | None:
-    """The router's running ``CellUsage`` of an open cell, or None once it is closed.
-
-    Read directly, not through ``RouterServer._call``: a busy router loop must not stall the
-    status line, and the loop only increments ints and appends to lists (a torn read costs one
-    frame of a status line)."""
-    state = getattr(router, "_state", None)
-    cells = getattr(state, "cells", None)
-    cell = cells.get(cell_id) if cells is not None else None
-    return getattr(cell, "usage", None)
+    """The router's running ``CellUsage`` of an open cell, or None once it is closed
+    (``RouterServer.peek_usage``: read without waiting on the router's loop)."""
+    peek = getattr(router, "peek_usage", None)
+    return None if peek is None else peek(cell_id)
 
 
 class CellWatch:

@@ -226,6 +226,14 @@ class RouterServer:
         return self._call(ids())
 
     # -- plumbing ---------------------------------------------------------------------------
+    def peek_usage(self, cell_id: str) -> Any | None:
+        """The running usage counters of an open cell (None once closed or unknown), read without
+        a trip through the router's loop: a busy loop must not stall a progress line, and the loop
+        only increments counters (a torn read is off by one call for one refresh). Read-only."""
+        state = self._state
+        cell = state.cells.get(cell_id) if state is not None else None
+        return None if cell is None else cell.usage
+
     def _require_state(self) -> RouterState:
         if self._state is None or self._loop is None:
             raise RuntimeError("RouterServer is not started")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from pytest_hybridarena.router.cells import CellUsage
+from pytest_hybridarena.router.server import RouterServer
 
 from pytest_hybridarena.progress import (
     CellWatch,
@@ -126,8 +127,10 @@ def test_sweep_eta_is_mean_cell_time_times_cells_left_over_workers() -> None:
 
 
 def _router_with(usage: CellUsage) -> Any:
-    cells = {"cid": SimpleNamespace(usage=usage)}
-    return SimpleNamespace(_state=SimpleNamespace(cells=SimpleNamespace(get=cells.get)))
+    """A real RouterServer (not started) whose state holds one open cell: peek_usage is the code read."""
+    server = RouterServer.__new__(RouterServer)
+    server._state = SimpleNamespace(cells={"cid": SimpleNamespace(usage=usage)})  # type: ignore[assignment]
+    return server
 
 
 def test_a_cells_watch_reads_calls_tokens_and_the_last_tier_from_the_router() -> None:
