@@ -50,7 +50,7 @@ class Task:
 
 def find_tasks(root: Path) -> list[Task]:
     """Every task under ``root`` whose workspace holds exactly one stub file ending in STUB_LINE."""
-    from pytest_hybridarena.tasks import is_task_dir, load_task
+    from pytest_hybridarena.run.tasks import is_task_dir, load_task
 
     tasks = []
     for toml in sorted(root.rglob("task.toml")):
@@ -87,9 +87,9 @@ def run_direct(
     """Outcome per task key (``pass``/``fail``/…) of the model completing each stub directly."""
     from pytest_hybridarena.router.backends.embedded import load_model
 
-    from pytest_hybridarena.sandbox.process import ProcessSandbox
-    from pytest_hybridarena.scoring import copy_workspace, score_workspace
-    from pytest_hybridarena.tasks import load_task
+    from pytest_hybridarena.run.sandbox.process import ProcessSandbox
+    from pytest_hybridarena.run.scoring import copy_workspace, score_workspace
+    from pytest_hybridarena.run.tasks import load_task
 
     llm = load_model(model, threads=threads).llm
     sandbox = ProcessSandbox()

@@ -1,4 +1,4 @@
-"""Time :func:`pytest_hybridarena.analysis.analyze` on synthetic rows (target: 100k rows ≤ 5 s).
+"""Time :func:`pytest_hybridarena.results.analysis.analyze` on synthetic rows (target: 100k rows ≤ 5 s).
 
     python bench/analysis_speed.py [--rows 100000] [--resamples 10000] [--repeat 3]
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from pytest_hybridarena.analysis import analyze
+from pytest_hybridarena.results.analysis import analyze
 
 CLASSES = ("puzzles", "refactors", "debug")
 AGENTS = ("aider", "builtin", "cline", "opencode")

@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pytest_hybridarena.catalog import find_tasks  # noqa: E402
-from pytest_hybridarena.tasks import load_task  # noqa: E402
+from pytest_hybridarena.run.catalog import find_tasks  # noqa: E402
+from pytest_hybridarena.run.tasks import load_task  # noqa: E402
 
 
 def direct_loop(tmp: Path) -> float:

@@ -3,8 +3,8 @@ which needs the cloud."""
 
 from __future__ import annotations
 
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.rows import SCHEMA_VERSION, Row
-from pytest_hybridarena.tasks import TaskError, TaskSpec, load_task
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.results.rows import SCHEMA_VERSION, Row
+from pytest_hybridarena.run.tasks import TaskError, TaskSpec, load_task
 
 __all__ = ["SCHEMA_VERSION", "Cell", "Row", "TaskError", "TaskSpec", "load_task"]

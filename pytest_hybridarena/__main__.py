@@ -17,8 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from pytest_hybridarena import compare, pricing_refresh, report
-from pytest_hybridarena.catalog import find_tasks, render_catalog, task_entry
+from pytest_hybridarena import pricing_refresh
+from pytest_hybridarena.results import compare, report
+from pytest_hybridarena.run.catalog import find_tasks, render_catalog, task_entry
 
 
 def main(argv: list[str] | None = None) -> int:

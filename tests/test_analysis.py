@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from pytest_hybridarena import stats
-from pytest_hybridarena.analysis import analyze, reprice_rows
-from pytest_hybridarena.calibration import apgr, calibrate, calibrate_threshold, cpt
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.pareto import pareto_frontier
-from pytest_hybridarena.report import load_rows
-from pytest_hybridarena.rows import Row
+from pytest_hybridarena.results import stats
+from pytest_hybridarena.results.analysis import analyze, reprice_rows
+from pytest_hybridarena.results.calibration import apgr, calibrate, calibrate_threshold, cpt
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.results.pareto import pareto_frontier
+from pytest_hybridarena.results.report import load_rows
+from pytest_hybridarena.results.rows import Row
 
 DATA = Path(__file__).parent / "data"
 FAST = 2_000  # resamples; verdicts below are far from their thresholds or exactly constructed

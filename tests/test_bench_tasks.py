@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.catalog import find_tasks
-from pytest_hybridarena.sandbox import ProcessSandbox
-from pytest_hybridarena.scoring import copy_workspace, score_workspace
-from pytest_hybridarena.tasks import load_task
+from pytest_hybridarena.run.catalog import find_tasks
+from pytest_hybridarena.run.sandbox import ProcessSandbox
+from pytest_hybridarena.run.scoring import copy_workspace, score_workspace
+from pytest_hybridarena.run.tasks import load_task
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench_tasks"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.analysis import analyze
-from pytest_hybridarena.compare import compare_runs
+from pytest_hybridarena.results.analysis import analyze
+from pytest_hybridarena.results.compare import compare_runs
 from tests.test_analysis import make_row, strategy_rows
 from tests.test_report_cli import write_rows
 

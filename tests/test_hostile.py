@@ -27,14 +27,14 @@ from typing import Any
 
 import pytest
 
-from pytest_hybridarena.sandbox import process as sandbox_process
+from pytest_hybridarena.run.sandbox import process as sandbox_process
 from tests.hostile.procs import kill_all_with, new_marker, pids_with
 from tests.hostile.solutions import HOSTILE, TESTS, solution, symlink_patch
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux namespaces and /proc")
 
 FAKE_NO_BWRAP = """
-from pytest_hybridarena.sandbox import process
+from pytest_hybridarena.run.sandbox import process
 process.probe_bwrap = lambda: (None, "bwrap: faked away by tests/test_hostile.py")
 """
 STUB = "def run():\n    raise NotImplementedError\n"

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.analysis import analyze
-from pytest_hybridarena.html import render_html, write_html
+from pytest_hybridarena.results.analysis import analyze
+from pytest_hybridarena.results.html import render_html, write_html
 from tests.conftest import MakeTask
 from tests.test_analysis import make_row
 

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pytest_hybridarena.pricing import load_prices
 
-from pytest_hybridarena.analysis import analyze, reprice_rows
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.report import render_markdown
-from pytest_hybridarena.rows import Row
-from pytest_hybridarena.runner import _with_usage
-from pytest_hybridarena.settings import ArenaSettings
-from pytest_hybridarena.table import render_summary, summarize
+from pytest_hybridarena.results.analysis import analyze, reprice_rows
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.results.report import render_markdown
+from pytest_hybridarena.results.rows import Row
+from pytest_hybridarena.results.table import render_summary, summarize
+from pytest_hybridarena.run.runner import _with_usage
+from pytest_hybridarena.shell.settings import ArenaSettings
 from tests.conftest import FakeUpstream, MakeTask
 from tests.fakes.script import Reply
 from tests.test_plugin import rows_of

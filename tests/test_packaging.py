@@ -38,7 +38,7 @@ def test_the_wheel_holds_every_module_and_the_price_table(tmp_path: Path) -> Non
     for package in _expected_packages():
         assert package.replace(".", "/") + "/__init__.py" in names, package
     assert "pytest_hybridarena/pricing/prices.toml" in names
-    assert "pytest_hybridarena/sandbox/process.py" in names
+    assert "pytest_hybridarena/run/sandbox/process.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "hybridarena = pytest_hybridarena.plugin" in text
+    assert "hybridarena = pytest_hybridarena.shell.plugin" in text

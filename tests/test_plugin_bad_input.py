@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pytest_hybridarena import runner
-from pytest_hybridarena.state import ArenaState
+from pytest_hybridarena.run import runner
+from pytest_hybridarena.shell.state import ArenaState
 from tests.conftest import MakeTask
 from tests.test_plugin import rows_of
 

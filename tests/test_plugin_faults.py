@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from pytest_hybridarena.sandbox import process as sandbox_process
-from pytest_hybridarena.sandbox.cgroup import probe_cgroups
+from pytest_hybridarena.run.sandbox import process as sandbox_process
+from pytest_hybridarena.run.sandbox.cgroup import probe_cgroups
 from tests.conftest import MakeTask
 from tests.test_plugin import rows_of
 

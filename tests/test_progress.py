@@ -12,7 +12,7 @@ import pytest
 from pytest_hybridarena.router.cells import CellUsage
 from pytest_hybridarena.router.server import RouterServer
 
-from pytest_hybridarena.progress import (
+from pytest_hybridarena.shell.progress import (
     CellWatch,
     LiveLine,
     ProgressReporter,

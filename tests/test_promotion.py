@@ -11,8 +11,7 @@ from typing import Any, cast
 import pytest
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.promotion import (
+from pytest_hybridarena.promotion.promote import (
     GATES,
     PromotionSettings,
     RoleDecision,
@@ -23,9 +22,10 @@ from pytest_hybridarena.promotion import (
     review_inputs,
     write_promotion_report,
 )
-from pytest_hybridarena.roles import Roles, TaskInfo, parse_roles
-from pytest_hybridarena.rows import Outcome as RowOutcome
-from pytest_hybridarena.rows import Row
+from pytest_hybridarena.promotion.roles import Roles, TaskInfo, parse_roles
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.results.rows import Outcome as RowOutcome
+from pytest_hybridarena.results.rows import Row
 
 INC, CHAL, OTHER = "embedded:qwen2.5-coder-0.5b", "embedded:smollm2-135m", "embedded:qwen2.5-coder-1.5b"
 SETTINGS = PromotionSettings(resamples=2000)

@@ -11,8 +11,8 @@ import pytest
 from pytest_hybridarena.pricing import load_prices
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.report import ReportWarning, load_rows, render_markdown, write_artifacts
-from pytest_hybridarena.table import render_summary, summarize
+from pytest_hybridarena.results.report import ReportWarning, load_rows, render_markdown, write_artifacts
+from pytest_hybridarena.results.table import render_summary, summarize
 from tests.conftest import MakeTask
 from tests.test_analysis import make_row, strategy_rows
 

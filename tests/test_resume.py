@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.resume import ResumeIndex, latest_attempts, read_jsonl
+from pytest_hybridarena.run.resume import ResumeIndex, latest_attempts, read_jsonl
 from tests.conftest import MakeTask
 
 COUNTING_CONFTEST = '''

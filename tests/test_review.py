@@ -1,4 +1,4 @@
-"""The agent's edit as a diff (``pytest_hybridarena/review.py``): lines changed, binary files,
+"""The agent's edit as a diff (``pytest_hybridarena/run/review.py``): lines changed, binary files,
 the capped ``workspace.diff``, and the row's review object from a real cell run."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ from pathlib import Path
 
 from pytest_hybridarena.agents import make_builtin_agent
 
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.promotion import count_diff_lines, review_inputs
-from pytest_hybridarena.review import diff_workspaces, review_object, write_diff
-from pytest_hybridarena.roles import reference_lines
-from pytest_hybridarena.runner import CellContext, run_cell
-from pytest_hybridarena.sandbox import ProcessSandbox
-from pytest_hybridarena.tasks import load_task
+from pytest_hybridarena.promotion.promote import count_diff_lines, review_inputs
+from pytest_hybridarena.promotion.roles import reference_lines
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.run.review import diff_workspaces, review_object, write_diff
+from pytest_hybridarena.run.runner import CellContext, run_cell
+from pytest_hybridarena.run.sandbox import ProcessSandbox
+from pytest_hybridarena.run.tasks import load_task
 
 
 def tree(root: Path, files: dict[str, bytes]) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.roles import (
+from pytest_hybridarena.promotion.roles import (
     ROLE_STRATEGY,
     RoleCell,
     RolesError,

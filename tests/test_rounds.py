@@ -1,4 +1,4 @@
-"""Per-round outcomes (``pytest_hybridarena/rounds.py``): pass_round, scoring round snapshots after
+"""Per-round outcomes (``pytest_hybridarena/run/rounds.py``): pass_round, scoring round snapshots after
 the agent, pass@round over rows, and the summary's pass-by-round table."""
 
 from __future__ import annotations
@@ -10,18 +10,12 @@ from typing import Any
 import pytest
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.rounds import (
-    pass_at_round,
-    pass_round,
-    restore_round,
-    rounds_object,
-    row_pass_round,
-    score_rounds,
-)
-from pytest_hybridarena.sandbox import ProcessSandbox, Sandbox
-from pytest_hybridarena.scoring import ScoreResult
-from pytest_hybridarena.table import render_summary, summarize
-from pytest_hybridarena.tasks import TaskSpec, load_task
+from pytest_hybridarena.results.rounds import pass_at_round, pass_round, rounds_object, row_pass_round
+from pytest_hybridarena.results.table import render_summary, summarize
+from pytest_hybridarena.run.rounds import restore_round, score_rounds
+from pytest_hybridarena.run.sandbox import ProcessSandbox, Sandbox
+from pytest_hybridarena.run.scoring import ScoreResult
+from pytest_hybridarena.run.tasks import TaskSpec, load_task
 from tests.conftest import FakeUpstream, MakeTask
 from tests.fakes.script import Reply
 from tests.test_analysis import make_row

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.rows import Row
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.results.rows import Row
 
 CELL = Cell("puzzles", "t", "oracle", "always-local", 42)
 

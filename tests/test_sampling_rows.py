@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pytest_hybridarena.cells import Cell
-from pytest_hybridarena.rows import Row
+from pytest_hybridarena.results.cells import Cell
+from pytest_hybridarena.results.rows import Row
 
 CELL = Cell("puzzles", "t", "builtin", "always-local", 42)
 SAMPLING = {

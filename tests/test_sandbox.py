@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.sandbox import (
+from pytest_hybridarena.run.sandbox import (
     DEFAULT_IMAGE,
     DockerSandbox,
     Limits,
@@ -25,7 +25,7 @@ from pytest_hybridarena.sandbox import (
 )
 
 # The process sandbox looks its network probes up here, so that is where tests replace them.
-from pytest_hybridarena.sandbox import process as sandbox_process
+from pytest_hybridarena.run.sandbox import process as sandbox_process
 from tests.hostile.procs import kill_all_with, new_marker, pids_with
 
 MIB = 1024 * 1024
@@ -302,7 +302,7 @@ def test_unknown_network_mode_is_rejected() -> None:
 
 # --- process sandbox: hostile code ------------------------------------------------------------
 
-from pytest_hybridarena.sandbox.cgroup import probe_cgroups  # noqa: E402
+from pytest_hybridarena.run.sandbox.cgroup import probe_cgroups  # noqa: E402
 
 
 def need_bwrap() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.sandbox import ProcessSandbox, SandboxResult
-from pytest_hybridarena.sandbox.channel import read_records
-from pytest_hybridarena.scoring import INI_NAME, _interpret, build_score_dir, parse_junit, score_workspace
-from pytest_hybridarena.tasks import TaskSpec, load_task
+from pytest_hybridarena.run.sandbox import ProcessSandbox, SandboxResult
+from pytest_hybridarena.run.sandbox.channel import read_records
+from pytest_hybridarena.run.scoring import INI_NAME, _interpret, build_score_dir, parse_junit, score_workspace
+from pytest_hybridarena.run.tasks import TaskSpec, load_task
 
 JUNIT = b"""<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest" tests="5">

@@ -12,7 +12,7 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_hybridarena import stats
+from pytest_hybridarena.results import stats
 
 # deadline=None: the first call pays numpy's warm-up, which is not what these tests are about.
 PROPERTY = settings(max_examples=150, deadline=None)

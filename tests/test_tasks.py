@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.tasks import (
+from pytest_hybridarena.run.tasks import (
     TaskError,
     check_score_command,
     holds_task_parts,
