@@ -1,0 +1,170 @@
+"""Per-task pass rates of the two anchors: which bundled task each model solves, over several seeds.
+
+Reads one or more ``results.jsonl`` files of runs with the anchor strategies (``always-local``: every
+call to the local model; ``always-cloud``: every call to the cloud model) and prints, per task, how
+many judged seeds each model passed, with the errors and timeouts named apart (they are not failures
+of the model: a dead backend or a budget). Rows of other strategies are ignored; a task that ran with
+several agent specs gets one line per spec. The last column places the task on the ladder from these
+figures alone:
+
+* ``easy`` — the local model passes at least two thirds of its seeds;
+* ``medium`` — the local model does not, the cloud model does;
+* ``above`` — neither does (the hybrid can only lose time on it);
+* ``inverted`` — the local model does and the cloud model does not (worth reading the transcripts).
+
+Example (the figures in ``docs/task-ladder.md``)::
+
+    python bench/per_task.py reports/<run>/results.jsonl reports/<other-run>/results.jsonl --markdown
+
+It reads the JSONL directly (no plugin import), so it works on rows of any run folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ANCHORS = {"always-local": "local", "always-cloud": "cloud"}
+SOLVED = 2 / 3  # "solves it most of the time"
+
+
+@dataclass
+class Tally:
+    """One (task, agent, model) over its seeds."""
+
+    passed: int = 0
+    judged: int = 0  # pass + fail: the model produced something that was scored
+    errors: int = 0  # error and timeout rows: neither a pass nor a failure of the model
+    seeds: set[int] = field(default_factory=set)
+    wall_s: list[float] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any]) -> None:
+        outcome = row["outcome"]
+        if outcome == "skipped":
+            return
+        self.seeds.add(int(row["cell"]["seed"]))
+        self.wall_s.append(float((row.get("wall_s") or {}).get("total") or 0.0))
+        if outcome in ("pass", "fail"):
+            self.judged += 1
+            self.passed += outcome == "pass"
+        else:
+            self.errors += 1
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.judged if self.judged else None
+
+    def text(self) -> str:
+        if not self.judged and not self.errors:
+            return "–"
+        out = f"{self.passed}/{self.judged}"
+        if self.errors:
+            out += f" (+{self.errors} err/t-o)"
+        return out
+
+
+def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """Rows of every file; for a cell that appears more than once (a retried error), the last row."""
+    latest: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
+    for path in paths:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path}:{number}: not a JSON row ({exc.msg})") from None
+            cell = row["cell"]
+            key = (cell["task_class"], cell["task_id"], cell["agent"], cell["strategy"], int(cell["seed"]))
+            latest[key] = row
+    yield from latest.values()
+
+
+def tally(rows: Iterable[dict[str, Any]]) -> tuple[dict[tuple[str, str, str], dict[str, Tally]], list[str]]:
+    """``{(class, task, agent): {model label: Tally}}`` and the model labels (local first)."""
+    table: dict[tuple[str, str, str], dict[str, Tally]] = defaultdict(dict)
+    models: dict[str, str] = {}
+    for row in rows:
+        cell = row["cell"]
+        tier = ANCHORS.get(cell["strategy"])
+        if tier is None:
+            continue
+        model = str((row.get("models") or {}).get(tier) or tier)
+        models.setdefault(model, tier)
+        key = (cell["task_class"], cell["task_id"], cell["agent"])
+        table[key].setdefault(model, Tally()).add(row)
+    ordered = sorted(models, key=lambda m: (models[m] != "local", m))
+    return dict(table), ordered
+
+
+def place(local: Tally | None, cloud: Tally | None) -> str:
+    """The task's ladder tier from the two anchors' pass rates (see the module docstring)."""
+    lo = local.rate if local else None
+    hi = cloud.rate if cloud else None
+    if lo is None or hi is None:
+        return "?"
+    if lo >= SOLVED:
+        return "easy" if hi >= SOLVED else "inverted"
+    return "medium" if hi >= SOLVED else "above"
+
+
+def render(table: dict[tuple[str, str, str], dict[str, Tally]], models: Sequence[str], markdown: bool) -> str:
+    header = ["class", "task", "agent", *models, "tier"]
+    lines: list[list[str]] = []
+    totals: dict[str, dict[str, Tally]] = defaultdict(lambda: {m: Tally() for m in models})
+    for (task_class, task_id, agent), by_model in sorted(table.items()):
+        local = by_model.get(models[0]) if models else None
+        cloud = by_model.get(models[1]) if len(models) > 1 else None
+        cells = [by_model[m].text() if m in by_model else "–" for m in models]
+        lines.append([task_class, task_id, agent, *cells, place(local, cloud)])
+        for m, t in by_model.items():
+            total = totals[task_class][m]
+            total.passed += t.passed
+            total.judged += t.judged
+            total.errors += t.errors
+    summary = [
+        [task_class, "(all)", "", *[_rate_text(by[m]) for m in models], ""]
+        for task_class, by in sorted(totals.items())
+    ]
+    rows = lines + summary
+    if markdown:
+        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(out)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join(fmt.format(*r) for r in [header, *rows])
+
+
+def _rate_text(t: Tally) -> str:
+    if not t.judged:
+        return "–"
+    return f"{t.passed}/{t.judged} ({100 * t.passed / t.judged:.0f}%)" + (
+        f" +{t.errors} err/t-o" if t.errors else ""
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", nargs="+", type=Path, help="results.jsonl files")
+    parser.add_argument("--markdown", action="store_true", help="a Markdown table")
+    args = parser.parse_args(argv)
+    for path in args.results:
+        if not path.is_file():
+            parser.error(f"{path}: no such results file")
+    table, models = tally(read_rows(args.results))
+    if not table:
+        print("no always-local / always-cloud rows in these files", file=sys.stderr)
+        return 1
+    print(render(table, models, args.markdown))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""bench/per_task.py: the per-task anchor table read from result rows (constructed rows, no model)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def per_task() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("per_task", REPO / "bench" / "per_task.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(task: str, strategy: str, seed: int, outcome: str) -> dict[str, Any]:
+    return {
+        "cell": {
+            "task_class": "ladder",
+            "task_id": task,
+            "agent": "builtin",
+            "strategy": strategy,
+            "seed": seed,
+        },
+        "models": {"local": "small", "cloud": "big"},
+        "outcome": outcome,
+        "wall_s": {"total": 1.0},
+    }
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_tiers_counts_and_errors_apart(
+    per_task: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = []
+    for seed in (1, 2, 3):
+        rows += [_row("easy", "always-local", seed, "pass"), _row("easy", "always-cloud", seed, "pass")]
+        rows += [_row("mid", "always-local", seed, "fail"), _row("mid", "always-cloud", seed, "pass")]
+        rows += [_row("top", "always-local", seed, "fail"), _row("top", "always-cloud", seed, "fail")]
+        rows.append(_row("mid", "escalate", seed, "pass"))  # not an anchor: ignored
+    rows[-2] = _row("top", "always-cloud", 3, "timeout")
+    assert per_task.main([str(_write(tmp_path / "r.jsonl", rows))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["class", "task", "agent", "small", "big", "tier"]
+    lines = {line.split()[1]: line.split() for line in out[1:]}
+    assert lines["easy"][3:] == ["3/3", "3/3", "easy"]
+    assert lines["mid"][3:] == ["0/3", "3/3", "medium"]
+    assert lines["top"][3:] == ["0/3", "0/2", "(+1", "err/t-o)", "above"]
+    assert lines["(all)"][2:] == ["3/9", "(33%)", "6/8", "(75%)", "+1", "err/t-o"]
+
+
+def test_a_retried_cell_counts_once_with_its_last_row(per_task: ModuleType, tmp_path: Path) -> None:
+    first = _write(tmp_path / "a.jsonl", [_row("t", "always-local", 1, "timeout")])
+    retry = _write(tmp_path / "b.jsonl", [_row("t", "always-local", 1, "pass")])
+    table, models = per_task.tally(per_task.read_rows([first, retry]))
+    tally = table[("ladder", "t", "builtin")]["small"]
+    assert (tally.passed, tally.judged, tally.errors) == (1, 1, 0)
+    assert models == ["small"]
+
+
+def test_inverted_when_only_the_local_model_solves_it(per_task: ModuleType) -> None:
+    solved, failed = per_task.Tally(passed=3, judged=3), per_task.Tally(passed=0, judged=3)
+    assert per_task.place(solved, failed) == "inverted"
+    assert per_task.place(None, failed) == "?"
+
+
+def test_a_broken_line_names_file_and_line(per_task: ModuleType, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(_row("t", "always-local", 1, "pass")) + "\n{oops\n")
+    with pytest.raises(SystemExit, match=r"bad\.jsonl:2: not a JSON row"):
+        list(per_task.read_rows([path]))
