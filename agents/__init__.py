@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pytest_hybridarena.agents.aider import AiderAgent
-from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
-from pytest_hybridarena.agents.builtin import BuiltinAgent
-from pytest_hybridarena.agents.claude_code import ClaudeCodeAgent
-from pytest_hybridarena.agents.cline import ClineAgent
-from pytest_hybridarena.agents.mini_swe_agent import MiniSweAgent
-from pytest_hybridarena.agents.nop import NopAgent
-from pytest_hybridarena.agents.opencode import OpencodeAgent
-from pytest_hybridarena.agents.oracle import OracleAgent
+from .aider import AiderAgent
+from .base import Agent, AgentEndpoint, AgentRequest, AgentResult
+from .builtin import BuiltinAgent
+from .claude_code import ClaudeCodeAgent
+from .cline import ClineAgent
+from .mini_swe_agent import MiniSweAgent
+from .nop import NopAgent
+from .opencode import OpencodeAgent
+from .oracle import OracleAgent
 
 __all__ = [
     "BUILTIN_AGENTS",

@@ -27,9 +27,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult
-from pytest_hybridarena.agents.builtin_context import scan_workspace
-from pytest_hybridarena.agents.cli_run import agent_env, cli_version, find_executable, run_cli, tail
+from .base import AgentEndpoint, AgentRequest, AgentResult
+from .builtin_context import scan_workspace
+from .cli_run import agent_env, cli_version, find_executable, run_cli, tail
 
 __all__ = ["EDIT_FORMATS", "INSTALL", "AiderAgent", "AiderOptions", "build_command", "parse_options"]
 

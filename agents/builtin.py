@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pytest_hybridarena.agents.base import (
+
+from .base import (
     AgentEndpoint,
     AgentRequest,
     AgentResult,
@@ -32,14 +33,14 @@ from pytest_hybridarena.agents.base import (
     read_files,
     snapshot_changes,
 )
-from pytest_hybridarena.agents.builtin_context import (
+from .builtin_context import (
     build_context,
     language_of,
     named_files,
     render_files,
     scan_workspace,
 )
-from pytest_hybridarena.agents.builtin_edits import (
+from .builtin_edits import (
     Outcome,
     Problem,
     UnsafePath,
@@ -48,7 +49,7 @@ from pytest_hybridarena.agents.builtin_edits import (
     parse_edits,
     resolve_in_workspace,
 )
-from pytest_hybridarena.agents.cli_run import kill_group, supervised
+from .cli_run import kill_group, supervised
 
 __all__ = [
     "SINGLE_SHOT_PROMPT",

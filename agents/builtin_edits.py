@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pytest_hybridarena.agents.builtin_python import defines_code, is_python, merge, salvage
+from .builtin_python import defines_code, is_python, merge, salvage
 
 __all__ = [
     "Edit",

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult
-from pytest_hybridarena.agents.cli_run import agent_env, find_executable, run_cli, tail
+from .base import AgentEndpoint, AgentRequest, AgentResult
+from .cli_run import agent_env, find_executable, run_cli, tail
 
 __all__ = ["INSTALL", "MiniOptions", "MiniSweAgent", "build_command", "build_config", "parse_options"]
 

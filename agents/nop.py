@@ -3,7 +3,7 @@ measures nothing."""
 
 from __future__ import annotations
 
-from pytest_hybridarena.agents.base import AgentRequest, AgentResult
+from .base import AgentRequest, AgentResult
 
 __all__ = ["NopAgent"]
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from pytest_hybridarena.agents.base import AgentRequest, AgentResult
-from pytest_hybridarena.agents.cli_run import kill_group, supervised
+from .base import AgentRequest, AgentResult
+from .cli_run import kill_group, supervised
 
 __all__ = [
     "INSTALL_COMMAND",

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest, AgentResult
-from pytest_hybridarena.agents.cli_run import agent_env, cli_version, tail
-from pytest_hybridarena.agents.npm_cli import (
+from .base import AgentEndpoint, AgentRequest, AgentResult
+from .cli_run import agent_env, cli_version, tail
+from .npm_cli import (
     NpmCliAgent,
     note_stop,
     run_watched,

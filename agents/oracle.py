@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pytest_hybridarena.agents.base import AgentRequest, AgentResult
+from .base import AgentRequest, AgentResult
 
 __all__ = ["OracleAgent"]
 

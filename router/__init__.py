@@ -4,10 +4,10 @@ according to a routing strategy, and accounts for every call per cell.
 Import by full name (``pytest_hybridarena.router``); no pytest imports anywhere in here.
 """
 
-from pytest_hybridarena.router.backends.registry import known_backends, make_backend, register_backend
-from pytest_hybridarena.router.settings import RouterConfig
-from pytest_hybridarena.router.specs import format_spec, parse_backend_spec, parse_spec
-from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy, register_strategy
+from .backends.registry import known_backends, make_backend, register_backend
+from .settings import RouterConfig
+from .specs import format_spec, parse_backend_spec, parse_spec
+from .strategies.registry import known_strategies, make_strategy, register_strategy
 
 __all__ = [
     "RouterConfig",

@@ -22,10 +22,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena.router.guards import parse_tier_list, parse_tier_values
-from pytest_hybridarena.router.server import RouterServer
-from pytest_hybridarena.router.settings import TIERS, RouterConfig, TierGuards, tier_config
-from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy
+from .guards import parse_tier_list, parse_tier_values
+from .server import RouterServer
+from .settings import TIERS, RouterConfig, TierGuards, tier_config
+from .strategies.registry import known_strategies, make_strategy
 
 #: Standalone call limits: the default cell has no budget to bound its calls.
 STANDALONE_TIMEOUTS = "local:180,mid:600,cloud:600"

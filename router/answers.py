@@ -9,7 +9,7 @@ Content is judged, never changed.
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, content_text
+from .wire.shapes import JSON, ChatRequest, content_text
 
 __all__ = ["is_degenerate", "unusable_reason"]
 

@@ -11,18 +11,19 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from pytest_hybridarena.pricing import load_prices
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Guards
-from pytest_hybridarena.router.backends.replay import Taping
-from pytest_hybridarena.router.decisions import DecisionLog
-from pytest_hybridarena.router.guards import takes_repeat_penalty
-from pytest_hybridarena.router.handlers import routes
-from pytest_hybridarena.router.keys import STATE
-from pytest_hybridarena.router.services import RouterServices
-from pytest_hybridarena.router.settings import TOOL_NUDGE_TEXT, RouterConfig, TierGuards
-from pytest_hybridarena.router.specs import runs_locally
-from pytest_hybridarena.router.state import RouterState
-from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy
-from pytest_hybridarena.router.wire.shapes import Side
+
+from .backends.base import Backend, BackendOptions, Guards
+from .backends.replay import Taping
+from .decisions import DecisionLog
+from .guards import takes_repeat_penalty
+from .handlers import routes
+from .keys import STATE
+from .services import RouterServices
+from .settings import TOOL_NUDGE_TEXT, RouterConfig, TierGuards
+from .specs import runs_locally
+from .state import RouterState
+from .strategies.registry import check_tiers, make_strategy
+from .wire.shapes import Side
 
 __all__ = ["DEFAULT_CELL_ID", "build_state", "create_app"]
 

@@ -21,16 +21,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pytest_hybridarena.router.answers import unusable_reason
-from pytest_hybridarena.router.backends.base import Backend, Stream, UpstreamError, estimate_usage, within
-from pytest_hybridarena.router.cells import Cell
-from pytest_hybridarena.router.errors import ApiError
-from pytest_hybridarena.router.state import RouterState
-from pytest_hybridarena.router.strategies.base import CallOutcome, Decision
-from pytest_hybridarena.router.strategies.features import last_user_text, total_prompt_tokens
-from pytest_hybridarena.router.tapes import enter_call
-from pytest_hybridarena.router.wire.openai import assemble_chunks
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion, Side, Usage
+from .answers import unusable_reason
+from .backends.base import Backend, Stream, UpstreamError, estimate_usage, within
+from .errors import ApiError
+from .sessions import RouterSession
+from .state import RouterState
+from .strategies.base import CallOutcome, Decision
+from .strategies.features import last_user_text, total_prompt_tokens
+from .tapes import enter_call
+from .wire.openai import assemble_chunks
+from .wire.shapes import ChatRequest, Chunk, Completion, Side, Usage
 
 __all__ = ["Call", "ChunkSource", "check_budget"]
 
@@ -45,7 +45,7 @@ _STATUS_FOR_KIND = {
 }
 
 
-def check_budget(state: RouterState, cell: Cell, body_bytes: int) -> None:
+def check_budget(state: RouterState, cell: RouterSession, body_bytes: int) -> None:
     """Refuse a call past the cell's call or byte budget (403: agents do not retry it, unlike 429)."""
     cfg = state.config
     over = None
@@ -64,7 +64,7 @@ def check_budget(state: RouterState, cell: Cell, body_bytes: int) -> None:
 
 class Call:
     def __init__(
-        self, state: RouterState, cell: Cell, req: ChatRequest, inbound: str, started: float
+        self, state: RouterState, cell: RouterSession, req: ChatRequest, inbound: str, started: float
     ) -> None:
         self.state = state
         self.cell = cell

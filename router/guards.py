@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from pytest_hybridarena.router.backends.base import Guards
-from pytest_hybridarena.router.specs import parse_backend_spec
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest
+from .backends.base import Guards
+from .specs import parse_backend_spec
+from .wire.shapes import JSON, ChatRequest
 
 __all__ = [
     "REPEAT_PENALTY_SCHEMES",

@@ -16,16 +16,17 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.client_exceptions import ClientConnectionResetError
-from pytest_hybridarena.router.backends.base import UpstreamError
-from pytest_hybridarena.router.calls import Call, check_budget
-from pytest_hybridarena.router.cells import Cell
-from pytest_hybridarena.router.errors import ApiError, anthropic_error_body, openai_error_body
-from pytest_hybridarena.router.keys import STATE
-from pytest_hybridarena.router.state import RouterState
-from pytest_hybridarena.router.strategies.registry import known_strategies
-from pytest_hybridarena.router.wire import anthropic_in
-from pytest_hybridarena.router.wire.openai import DONE, encode_chunk, parse_chat_request
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, content_text
+
+from .backends.base import UpstreamError
+from .calls import Call, check_budget
+from .errors import ApiError, anthropic_error_body, openai_error_body
+from .keys import STATE
+from .sessions import RouterSession
+from .state import RouterState
+from .strategies.registry import known_strategies
+from .wire import anthropic_in
+from .wire.openai import DONE, encode_chunk, parse_chat_request
+from .wire.shapes import JSON, ChatRequest, content_text
 
 __all__ = ["routes"]
 
@@ -47,7 +48,7 @@ def _anthropic_error(err: ApiError) -> web.Response:
     return _json(anthropic_error_body(err), err.status, err.headers)
 
 
-def _cell(request: web.Request) -> tuple[RouterState, Cell]:
+def _cell(request: web.Request) -> tuple[RouterState, RouterSession]:
     state = request.app[STATE]
     cid = request.match_info.get("cell") or state.default_cell_id
     cell = state.cells.get(cid) if cid else None

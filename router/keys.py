@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pytest_hybridarena.router.state import RouterState
+
+from .state import RouterState
 
 __all__ = ["STATE"]
 

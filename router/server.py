@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiohttp import web
-from pytest_hybridarena.router.app import create_app
-from pytest_hybridarena.router.backends.replay import flush_tapes
-from pytest_hybridarena.router.cells import Cell
-from pytest_hybridarena.router.keys import STATE
-from pytest_hybridarena.router.settings import RouterConfig
-from pytest_hybridarena.router.state import RouterState
-from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy
+
+from .app import create_app
+from .backends.replay import flush_tapes
+from .keys import STATE
+from .sessions import RouterSession
+from .settings import RouterConfig
+from .state import RouterState
+from .strategies.registry import check_tiers, make_strategy
 
 __all__ = ["LOOP_ENV", "CellHandle", "RouterConfig", "RouterServer", "new_loop"]
 
@@ -246,7 +247,7 @@ class RouterServer:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)
 
 
-async def _cancel_inflight(cells: list[Cell]) -> None:
+async def _cancel_inflight(cells: list[RouterSession]) -> None:
     """Cancel the handlers of the cells' calls in flight and wait until each has finished (its
     decision logged, its stream closed): cancellation reaches them at their next await."""
     tasks = [task for cell in cells for task in cell.inflight]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 
-from pytest_hybridarena.router.backends.base import Backend
-from pytest_hybridarena.router.strategies.classifier import CLASSIFIER_PROMPT
-from pytest_hybridarena.router.wire.shapes import ChatRequest, content_text
+from .backends.base import Backend
+from .strategies.classifier import CLASSIFIER_PROMPT
+from .wire.shapes import ChatRequest, content_text
 
 __all__ = ["RouterServices"]
 

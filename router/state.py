@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_hybridarena.pricing import PriceTable
-from pytest_hybridarena.router.backends.base import Backend
-from pytest_hybridarena.router.cells import CellRegistry
-from pytest_hybridarena.router.decisions import DecisionLog
-from pytest_hybridarena.router.services import RouterServices
-from pytest_hybridarena.router.settings import RouterConfig
-from pytest_hybridarena.router.wire.shapes import Side
+
+from .backends.base import Backend
+from .decisions import DecisionLog
+from .services import RouterServices
+from .sessions import SessionRegistry
+from .settings import RouterConfig
+from .wire.shapes import Side
 
 __all__ = ["RouterState"]
 
@@ -23,7 +24,7 @@ class RouterState:
     services: RouterServices
     log: DecisionLog
     prices: PriceTable
-    cells: CellRegistry = field(default_factory=CellRegistry)
+    cells: SessionRegistry = field(default_factory=SessionRegistry)
     default_cell_id: str | None = None
     #: The request changes in force per tier (``TierGuards.to_dict()``), reported with every cell.
     guards: dict[str, Any] = field(default_factory=dict)

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena.router.backends.base import Guards, Stream, UpstreamError
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage
+from .backends.base import Guards, Stream, UpstreamError
+from .wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage
 
 __all__ = [
     "ANSWER_FIELDS",

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pytest_hybridarena.router.models import ModelError, resolve_model
+from pytest_hybridarena.router.weights import ModelError, resolve_model
 
 from tests.conftest import MakeTask
 from tests.test_plugin import rows_of

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from pytest_hybridarena.router.cells import CellUsage
 from pytest_hybridarena.router.server import RouterServer
+from pytest_hybridarena.router.sessions import SessionUsage
 
 from pytest_hybridarena.shell.progress import (
     CellWatch,
@@ -126,7 +126,7 @@ def test_sweep_eta_is_mean_cell_time_times_cells_left_over_workers() -> None:
     assert (format_duration(42), format_duration(185), format_duration(3720)) == ("42s", "3m05s", "1h02m")
 
 
-def _router_with(usage: CellUsage) -> Any:
+def _router_with(usage: SessionUsage) -> Any:
     """A real RouterServer (not started) whose state holds one open cell: peek_usage is the code read."""
     server = RouterServer.__new__(RouterServer)
     server._state = SimpleNamespace(cells={"cid": SimpleNamespace(usage=usage)})  # type: ignore[assignment]
@@ -134,7 +134,7 @@ def _router_with(usage: CellUsage) -> Any:
 
 
 def test_a_cells_watch_reads_calls_tokens_and_the_last_tier_from_the_router() -> None:
-    usage = CellUsage()
+    usage = SessionUsage()
     item = SimpleNamespace(stash=pytest.Stash())
     watch = CellWatch(item, "puzzles/add[builtin-escalate-s42]", time.monotonic())  # type: ignore[arg-type]
     watch.poll()
@@ -156,7 +156,7 @@ def test_the_live_tick_shows_the_cell_and_the_sweep_then_clears() -> None:
     stream = io.StringIO()
     progress.stream = stream
     progress.sweep = Sweep(total=3, done=1, durations=[10.0])
-    usage = CellUsage(local=2, cloud=1, local_prompt=10, cloud_completion=5)
+    usage = SessionUsage(local=2, cloud=1, local_prompt=10, cloud_completion=5)
     item = SimpleNamespace(stash=pytest.Stash())
     item.stash[router_cell_key] = (_router_with(usage), "cid")
     draw = progress._live(CellWatch(item, "puzzles/add[x-y-s1]", time.monotonic()))  # type: ignore[arg-type]

@@ -44,7 +44,7 @@ from pytest_hybridarena.results.stats import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "AGGREGATE_SCHEMA_VERSION",
     "CellData",
     "CellKey",
     "analyze",
@@ -56,7 +56,7 @@ __all__ = [
     "reprice_rows",
 ]
 
-SCHEMA_VERSION = 1
+AGGREGATE_SCHEMA_VERSION = 1  # aggregate.json's schema_version (rows carry rows.SCHEMA_VERSION)
 _OUTCOMES = ("pass", "fail", "error", "timeout", "skipped")
 # Per-task totals, one column each; the ratios below are (numerator, denominator) column pairs.
 _N, _PASS, _ERROR, _TIMEOUT, _JUDGED, _COST, _TOKENS, _CLOUD_TOK, _SIDE_CALLS, _CLOUD_CALLS, _CALLS, _WALL = (
@@ -208,7 +208,7 @@ def analyze(
     for row in rows:
         by_outcome[row["outcome"]] += 1
     aggregate: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": AGGREGATE_SCHEMA_VERSION,
         "settings": {
             "baseline": baseline,
             "margin": margin,

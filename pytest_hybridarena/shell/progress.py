@@ -10,7 +10,7 @@ A cell can run for ten minutes with nothing printed, so the process whose termin
 - ``plain`` (not a terminal): one line per finished cell with its outcome, time and the sweep's
   ETA, and for a long cell a heartbeat line at most every :data:`HEARTBEAT_S` seconds.
 
-The live numbers come from the router's per-cell usage (``router/cells.py``), read from the
+The live numbers come from the router's per-cell usage (``router/sessions.py``), read from the
 ticker thread without hopping onto the router's loop: the router runs in a thread of this very
 process and only ever increments plain ints, so a read at worst misses the call in flight.
 Under xdist the cells run in the workers, out of the controller's sight: the controller prints
@@ -103,7 +103,7 @@ class Sweep:
 
 
 def read_usage(router: Any, cell_id: str) -> Any | None:
-    """The router's running ``CellUsage`` of an open cell, or None once it is closed
+    """The router's running ``SessionUsage`` of an open cell, or None once it is closed
     (``RouterServer.peek_usage``: read without waiting on the router's loop)."""
     peek = getattr(router, "peek_usage", None)
     return None if peek is None else peek(cell_id)

@@ -1,7 +1,7 @@
 """Backends: one module per upstream wire protocol, chosen by the scheme of a backend spec."""
 
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Stream, UpstreamError
-from pytest_hybridarena.router.backends.registry import known_backends, make_backend, register_backend
+from .base import Backend, BackendOptions, Stream, UpstreamError
+from .registry import known_backends, make_backend, register_backend
 
 __all__ = [
     "Backend",

@@ -7,7 +7,18 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientResponse
-from pytest_hybridarena.router.backends.base import (
+
+from ..guards import guarded_body
+from ..specs import BackendSpec
+from ..wire.anthropic_out import (
+    EventTranslator,
+    from_anthropic_response,
+    to_anthropic_request,
+    usage_from_anthropic,
+)
+from ..wire.shapes import ChatRequest, Chunk, Completion
+from ..wire.sse import SSESplitter, sse_field
+from .base import (
     Backend,
     BackendOptions,
     Stream,
@@ -17,16 +28,6 @@ from pytest_hybridarena.router.backends.base import (
     release_response,
     resolve_key,
 )
-from pytest_hybridarena.router.guards import guarded_body
-from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.anthropic_out import (
-    EventTranslator,
-    from_anthropic_response,
-    to_anthropic_request,
-    usage_from_anthropic,
-)
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion
-from pytest_hybridarena.router.wire.sse import SSESplitter, sse_field
 
 __all__ = ["AnthropicBackend"]
 

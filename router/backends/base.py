@@ -23,8 +23,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
-from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.shapes import (
+
+from ..specs import BackendSpec
+from ..wire.shapes import (
     JSON,
     ChatRequest,
     Chunk,

@@ -1,6 +1,6 @@
 """In-process llama.cpp through llama-cpp-python. Spec: ``embedded:<name-or-path.gguf>[;threads=N;ctx=N]``.
 
-``<name>`` is a model from :data:`pytest_hybridarena.router.models.MODELS` (``qwen2.5-coder-0.5b``,
+``<name>`` is a model from :data:`pytest_hybridarena.router.weights.MODELS` (``qwen2.5-coder-0.5b``,
 ``qwen2.5-coder-1.5b``, ``smollm2-135m``) or a path to any ``.gguf`` file. ``threads`` defaults to
 ``os.cpu_count()`` divided among xdist workers (:func:`default_threads`), ``ctx`` (context
 window in tokens) to 8192 (0: the model's trained maximum).
@@ -60,11 +60,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Stream, UpstreamError, within
-from pytest_hybridarena.router.backends.llama_loop import Generated, Progress, Sampling, generate
-from pytest_hybridarena.router.models import INSTALL_EXTRA, ModelError, resolve_model
-from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage, content_text
+from ..specs import BackendSpec
+from ..weights import INSTALL_EXTRA, ModelError, resolve_model
+from ..wire.shapes import JSON, ChatRequest, Chunk, Completion, Usage, content_text
+from .base import Backend, BackendOptions, Stream, UpstreamError, within
+from .llama_loop import Generated, Progress, Sampling, generate
 
 if TYPE_CHECKING:
     from llama_cpp import Llama

@@ -7,7 +7,18 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientResponse
-from pytest_hybridarena.router.backends.base import (
+
+from ..guards import guarded_body
+from ..specs import BackendSpec
+from ..wire.ollama import (
+    ChunkTranslator,
+    from_ollama_response,
+    to_ollama_request,
+    usage_from_ollama,
+)
+from ..wire.shapes import ChatRequest, Chunk, Completion
+from ..wire.sse import LineSplitter
+from .base import (
     Backend,
     BackendOptions,
     Stream,
@@ -16,16 +27,6 @@ from pytest_hybridarena.router.backends.base import (
     iter_body,
     release_response,
 )
-from pytest_hybridarena.router.guards import guarded_body
-from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.ollama import (
-    ChunkTranslator,
-    from_ollama_response,
-    to_ollama_request,
-    usage_from_ollama,
-)
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion
-from pytest_hybridarena.router.wire.sse import LineSplitter
 
 __all__ = ["OllamaBackend"]
 

@@ -13,7 +13,13 @@ import json
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientResponse
-from pytest_hybridarena.router.backends.base import (
+
+from ..guards import guarded_body, reasoning_model_params
+from ..specs import BackendSpec
+from ..wire.openai import normalize_tool_calls, usage_from_openai
+from ..wire.shapes import ChatRequest, Chunk, Completion, content_text
+from ..wire.sse import SSESplitter
+from .base import (
     Backend,
     BackendOptions,
     Stream,
@@ -23,11 +29,6 @@ from pytest_hybridarena.router.backends.base import (
     release_response,
     resolve_key,
 )
-from pytest_hybridarena.router.guards import guarded_body, reasoning_model_params
-from pytest_hybridarena.router.specs import BackendSpec
-from pytest_hybridarena.router.wire.openai import normalize_tool_calls, usage_from_openai
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Chunk, Completion, content_text
-from pytest_hybridarena.router.wire.sse import SSESplitter
 
 __all__ = ["OpenAIBackend"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions
-from pytest_hybridarena.router.specs import BackendSpec, parse_backend_spec
+from ..specs import BackendSpec, parse_backend_spec
+from .base import Backend, BackendOptions
 
 __all__ = ["BackendFactory", "known_backends", "make_backend", "register_backend"]
 
@@ -44,9 +44,9 @@ def make_backend(spec: str | BackendSpec, options: BackendOptions) -> Backend:
 def _ensure_builtins() -> None:
     if "openai" in _FACTORIES:
         return
-    from pytest_hybridarena.router.backends.anthropic import AnthropicBackend
-    from pytest_hybridarena.router.backends.ollama import OllamaBackend
-    from pytest_hybridarena.router.backends.openai import OpenAIBackend
+    from .anthropic import AnthropicBackend
+    from .ollama import OllamaBackend
+    from .openai import OpenAIBackend
 
     _FACTORIES.setdefault("openai", OpenAIBackend)
     _FACTORIES.setdefault("ollama", OllamaBackend)
@@ -57,13 +57,13 @@ def _ensure_builtins() -> None:
 
 def _embedded(spec: BackendSpec, options: BackendOptions) -> Backend:
     """llama.cpp in-process; imported on first use so llama-cpp-python stays optional."""
-    from pytest_hybridarena.router.backends.embedded import EmbeddedBackend
+    from .embedded import EmbeddedBackend
 
     return EmbeddedBackend(spec, options)
 
 
 def _replay(spec: BackendSpec, options: BackendOptions) -> Backend:
     """``replay:<scheme>:<model>;dir=<tapes>``: answers from recorded tapes (docs/router.md)."""
-    from pytest_hybridarena.router.backends.replay import replay_backend_from_spec
+    from .replay import replay_backend_from_spec
 
     return replay_backend_from_spec(spec, options)

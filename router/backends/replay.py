@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena.router.backends.base import Backend, BackendOptions, Stream, UpstreamError
-from pytest_hybridarena.router.backends.registry import known_backends, make_backend
-from pytest_hybridarena.router.settings import RouterConfig
-from pytest_hybridarena.router.specs import BackendSpec, parse_backend_spec
-from pytest_hybridarena.router.tapes import (
+from ..settings import RouterConfig
+from ..specs import BackendSpec, parse_backend_spec
+from ..tapes import (
     EMBEDDINGS_TAPE,
     TAPE_VERSION,
     CallTape,
@@ -45,7 +43,9 @@ from pytest_hybridarena.router.tapes import (
     tape_name,
     usage_from_wire,
 )
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Chunk, Completion
+from ..wire.shapes import JSON, ChatRequest, Chunk, Completion
+from .base import Backend, BackendOptions, Stream, UpstreamError
+from .registry import known_backends, make_backend
 
 __all__ = ["RecordingBackend", "ReplayBackend", "Taping", "flush_tapes", "replay_backend_from_spec"]
 

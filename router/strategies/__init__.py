@@ -1,17 +1,17 @@
 """Routing strategies: one module per strategy, ``registry.py`` to find them by name."""
 
-from pytest_hybridarena.router.strategies.base import (
+from .base import (
     CallOutcome,
-    CellContext,
     Decision,
+    SessionContext,
     Strategy,
     StrategyBase,
 )
-from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy, register_strategy
+from .registry import known_strategies, make_strategy, register_strategy
 
 __all__ = [
     "CallOutcome",
-    "CellContext",
+    "SessionContext",
     "Decision",
     "Strategy",
     "StrategyBase",

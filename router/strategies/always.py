@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.specs import parse_backend_spec
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.wire.shapes import ChatRequest
+from ..specs import parse_backend_spec
+from ..wire.shapes import ChatRequest
+from .base import Decision, SessionContext, StrategyBase
 
 __all__ = ["AlwaysCloud", "AlwaysLocal"]
 
@@ -26,12 +26,12 @@ class AlwaysLocal(StrategyBase):
             except ValueError as exc:
                 raise ValueError(f"strategy {self.name!r}: parameter model={self.model!r}: {exc}") from None
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         return Decision("local", "always-local", 1.0)
 
 
 class AlwaysCloud(StrategyBase):
     name = "always-cloud"
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         return Decision("cloud", "always-cloud", 1.0)

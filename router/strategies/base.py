@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Side
+from ..wire.shapes import ChatRequest, Side
 
-__all__ = ["CallOutcome", "CellContext", "Decision", "Services", "Strategy", "StrategyBase"]
+__all__ = ["CallOutcome", "Decision", "Services", "SessionContext", "Strategy", "StrategyBase"]
 
 
 @dataclass(slots=True)
@@ -57,8 +57,9 @@ class Services(Protocol):
 
 
 @dataclass(slots=True)
-class CellContext:
-    """Per-cell facts a strategy may read, and ``state`` it may keep between calls."""
+class SessionContext:
+    """What a strategy may read of its router session (one per cell), and ``state`` it may keep
+    between calls."""
 
     cell_key: str
     seed: int
@@ -71,9 +72,9 @@ class Strategy(Protocol):
     name: str
     params: dict[str, str]
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision: ...
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision: ...
 
-    def observe(self, outcome: CallOutcome, context: CellContext) -> None: ...
+    def observe(self, outcome: CallOutcome, context: SessionContext) -> None: ...
 
 
 class StrategyBase:
@@ -110,5 +111,5 @@ class StrategyBase:
             )
         return int(value)
 
-    def observe(self, outcome: CallOutcome, context: CellContext) -> None:
+    def observe(self, outcome: CallOutcome, context: SessionContext) -> None:
         return None

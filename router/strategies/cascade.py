@@ -14,11 +14,11 @@ this off).
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.classifier import classify
-from pytest_hybridarena.router.strategies.features import failed_check
-from pytest_hybridarena.router.strategies.heuristic import Heuristic
-from pytest_hybridarena.router.wire.shapes import ChatRequest
+from ..wire.shapes import ChatRequest
+from .base import Decision, SessionContext, StrategyBase
+from .classifier import classify
+from .features import failed_check
+from .heuristic import Heuristic
 
 __all__ = ["Cascade"]
 
@@ -38,7 +38,7 @@ class Cascade(StrategyBase):
             heuristic_params["legacy_threshold"] = self.params["legacy_threshold"]
         self.heuristic = Heuristic(heuristic_params)
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         failed = failed_check(request.messages) if self.on_fail else None
         if failed is not None:
             return Decision(

@@ -7,9 +7,9 @@ local 0.3 (the reference had no timeout, so a hung classifier hung the call; our
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.features import last_user_text
-from pytest_hybridarena.router.wire.shapes import ChatRequest
+from ..wire.shapes import ChatRequest
+from .base import Decision, SessionContext, StrategyBase
+from .features import last_user_text
 
 __all__ = ["CLASSIFIER_PROMPT", "LLMClassifier", "classify"]
 
@@ -22,7 +22,7 @@ CLASSIFIER_PROMPT = (
 MAX_CHARS = 4000
 
 
-async def classify(request: ChatRequest, context: CellContext) -> Decision:
+async def classify(request: ChatRequest, context: SessionContext) -> Decision:
     text = last_user_text(request.messages)[:MAX_CHARS]
     try:
         reply = await context.services.classify(text)
@@ -45,5 +45,5 @@ async def classify(request: ChatRequest, context: CellContext) -> Decision:
 class LLMClassifier(StrategyBase):
     name = "llm-classifier"
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         return await classify(request, context)

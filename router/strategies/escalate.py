@@ -15,9 +15,9 @@ local answer or the cloud one, never both; time-to-first-token includes the loca
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CallOutcome, CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.features import failed_check
-from pytest_hybridarena.router.wire.shapes import ChatRequest
+from ..wire.shapes import ChatRequest
+from .base import CallOutcome, Decision, SessionContext, StrategyBase
+from .features import failed_check
 
 __all__ = ["Escalate"]
 
@@ -31,7 +31,7 @@ class Escalate(StrategyBase):
         self.k = self.integer("k", 3)
         self.on_fail = self.integer("on_fail", 1) != 0
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         left = int(context.state.get("cloud_left", 0))
         if left > 0:
             context.state["cloud_left"] = left - 1
@@ -53,7 +53,7 @@ class Escalate(StrategyBase):
             )
         return Decision("local", "escalate: local first", 0.5, {"cloud_left": 0, "k": self.k}, verify=True)
 
-    def observe(self, outcome: CallOutcome, context: CellContext) -> None:
+    def observe(self, outcome: CallOutcome, context: SessionContext) -> None:
         if outcome.escalated:
             context.state["cloud_left"] = self.k
             context.state["escalations"] = int(context.state.get("escalations", 0)) + 1

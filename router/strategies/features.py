@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from pytest_hybridarena.router.wire.shapes import JSON, content_text
+from ..wire.shapes import JSON, content_text
 
 __all__ = [
     "AGENT_MARKERS",

@@ -11,8 +11,9 @@ assistant turn yet: planning). Cloud when score >= threshold (12); confidence 0.
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.features import (
+from ..wire.shapes import JSON, ChatRequest, Side, content_text
+from .base import Decision, SessionContext, StrategyBase
+from .features import (
     AGENT_MARKERS,
     agent_delta,
     approx_tokens,
@@ -21,7 +22,6 @@ from pytest_hybridarena.router.strategies.features import (
     keyword_hits,
     last_user_text,
 )
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Side, content_text
 
 __all__ = ["LEGACY_THRESHOLD", "Heuristic", "agent_score", "legacy_decision"]
 
@@ -108,5 +108,5 @@ class Heuristic(StrategyBase):
         reason = f"heuristic[agent] score={score:.1f} {'>=' if choice == 'cloud' else '<'} {self.threshold:g}"
         return Decision(choice, reason, min(1.0, 0.5 + distance / 30), meta)
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         return self.decide_now(request)

@@ -10,10 +10,11 @@ is retried on the next call instead of being cached as an empty corpus until res
 from __future__ import annotations
 
 import numpy as np
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.corpus import CORPUS
-from pytest_hybridarena.router.strategies.features import last_user_text
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Side
+
+from ..wire.shapes import ChatRequest, Side
+from .base import Decision, SessionContext, StrategyBase
+from .corpus import CORPUS
+from .features import last_user_text
 
 __all__ = ["EmbeddingKNN", "knn_vote"]
 
@@ -46,7 +47,7 @@ class EmbeddingKNN(StrategyBase):
         super().__init__(params)
         self.k = self.integer("k", 5) or 5
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         texts = [text for text, _ in CORPUS]
         labels = [label for _, label in CORPUS]
         query = last_user_text(request.messages)[:MAX_CHARS]

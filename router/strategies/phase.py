@@ -14,9 +14,9 @@ The reference's own marker is still honoured for synthetic prompts.
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.heuristic import legacy_decision
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, content_text
+from ..wire.shapes import JSON, ChatRequest, content_text
+from .base import Decision, SessionContext, StrategyBase
+from .heuristic import legacy_decision
 
 __all__ = ["ARCHITECT_MARKERS", "EDITOR_MARKERS", "PhaseAware", "detect_phase"]
 
@@ -53,7 +53,7 @@ def detect_phase(messages: list[JSON]) -> str | None:
 class PhaseAware(StrategyBase):
     name = "phase-aware"
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         phase = detect_phase(request.messages)
         if phase == "architect":
             return Decision("cloud", "phase-aware: aider architect", 1.0, {"phase": "architect"})

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 
-from pytest_hybridarena.router.specs import parse_spec
-from pytest_hybridarena.router.strategies.always import AlwaysCloud, AlwaysLocal
-from pytest_hybridarena.router.strategies.base import Strategy
-from pytest_hybridarena.router.strategies.cascade import Cascade
-from pytest_hybridarena.router.strategies.classifier import LLMClassifier
-from pytest_hybridarena.router.strategies.escalate import Escalate
-from pytest_hybridarena.router.strategies.heuristic import Heuristic
-from pytest_hybridarena.router.strategies.knn import EmbeddingKNN
-from pytest_hybridarena.router.strategies.phase import PhaseAware
-from pytest_hybridarena.router.strategies.rules import Rules
-from pytest_hybridarena.router.strategies.turbo import Turbo
+from ..specs import parse_spec
+from .always import AlwaysCloud, AlwaysLocal
+from .base import Strategy
+from .cascade import Cascade
+from .classifier import LLMClassifier
+from .escalate import Escalate
+from .heuristic import Heuristic
+from .knn import EmbeddingKNN
+from .phase import PhaseAware
+from .rules import Rules
+from .turbo import Turbo
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -8,14 +8,14 @@ agent traffic this is nearly always-cloud (as in the reference).
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.strategies.features import (
+from ..wire.shapes import ChatRequest
+from .base import Decision, SessionContext, StrategyBase
+from .features import (
     count_code_blocks,
     keyword_hits,
     last_user_text,
     total_prompt_tokens,
 )
-from pytest_hybridarena.router.wire.shapes import ChatRequest
 
 __all__ = ["Rules"]
 
@@ -29,7 +29,7 @@ class Rules(StrategyBase):
         self.max_tokens = self.integer("max_tokens", 4000)
         self.max_code_blocks = self.integer("max_code_blocks", 3)
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         text = last_user_text(request.messages)
         tokens = total_prompt_tokens(request.messages)
         blocks = count_code_blocks(text)

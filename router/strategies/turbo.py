@@ -12,8 +12,8 @@ behaving as ``escalate`` would make a sweep's turbo column measure something els
 
 from __future__ import annotations
 
-from pytest_hybridarena.router.strategies.base import CallOutcome, CellContext, Decision, StrategyBase
-from pytest_hybridarena.router.wire.shapes import ChatRequest, Side
+from ..wire.shapes import ChatRequest, Side
+from .base import CallOutcome, Decision, SessionContext, StrategyBase
 
 __all__ = ["Turbo"]
 
@@ -27,7 +27,7 @@ class Turbo(StrategyBase):
         super().__init__(params)
         self.k = self.integer("k", 3)
 
-    async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+    async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
         left = int(context.state.get("sticky_left", 0))
         tier = str(context.state.get("sticky_tier", "local"))
         if left > 0 and tier in ("mid", "cloud"):
@@ -40,7 +40,7 @@ class Turbo(StrategyBase):
         meta = {"sticky_tier": None, "sticky_left": 0, "k": self.k}
         return Decision("local", "turbo: local first", 0.5, meta, verify=True, escalate_to=("mid", "cloud"))
 
-    def observe(self, outcome: CallOutcome, context: CellContext) -> None:
+    def observe(self, outcome: CallOutcome, context: SessionContext) -> None:
         if outcome.escalated:
             context.state["sticky_tier"] = outcome.choice
             context.state["sticky_left"] = self.k

@@ -13,9 +13,9 @@ import json
 import secrets
 from typing import Any
 
-from pytest_hybridarena.router.errors import ApiError
-from pytest_hybridarena.router.wire.openai import split_force
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Completion, Usage
+from ..errors import ApiError
+from .openai import split_force
+from .shapes import JSON, ChatRequest, Completion, Usage
 
 __all__ = ["STOP_FROM_FINISH", "EventEncoder", "parse_messages_request", "to_anthropic_message"]
 

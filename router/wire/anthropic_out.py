@@ -13,7 +13,7 @@ import json
 import time
 from typing import Any
 
-from pytest_hybridarena.router.wire.shapes import JSON, Usage, content_text
+from .shapes import JSON, Usage, content_text
 
 __all__ = [
     "FINISH_FROM_STOP",

@@ -14,8 +14,8 @@ import secrets
 import time
 from typing import Any
 
-from pytest_hybridarena.router.backends.base import Guards
-from pytest_hybridarena.router.wire.shapes import JSON, Usage, content_text
+from ..backends.base import Guards
+from .shapes import JSON, Usage, content_text
 
 __all__ = ["ChunkTranslator", "from_ollama_response", "to_ollama_request", "usage_from_ollama"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pytest_hybridarena.router.errors import ApiError
-from pytest_hybridarena.router.wire.shapes import JSON, ChatRequest, Side, Usage
+from ..errors import ApiError
+from .shapes import JSON, ChatRequest, Side, Usage
 
 __all__ = [
     "DONE",

@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from pytest_hybridarena.router import models
+from pytest_hybridarena.router import weights
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.backends.base import BackendOptions, LocalGuards, UpstreamError
 from pytest_hybridarena.router.backends.registry import make_backend
 from pytest_hybridarena.router.keys import STATE
-from pytest_hybridarena.router.models import ModelError, ModelPart, ModelSource, resolve_model
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.router.strategies.registry import make_strategy
+from pytest_hybridarena.router.weights import ModelError, ModelPart, ModelSource, resolve_model
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 
 CHUNKS = [b"GGUF-part-one|", b"part-two|", b"part-three"]
@@ -89,7 +89,7 @@ def test_cache_hit_neither_rewrites_nor_rehashes(fake_parts: Path, monkeypatch: 
     def no_hashing(*args: object) -> None:
         raise AssertionError("a cache hit must not hash the model again")
 
-    monkeypatch.setattr(models.hashlib, "sha256", no_hashing)
+    monkeypatch.setattr(weights.hashlib, "sha256", no_hashing)
     assert resolve_model("fake-model", cache_dir=fake_parts, catalog=catalog) == first
     assert first.stat().st_mtime_ns == stamp
 
@@ -129,9 +129,9 @@ def test_local_gguf_path_is_used_as_is(tmp_path: Path) -> None:
 _CRASHING_CHILD = """
 import sys, types
 from pathlib import Path
-from pytest_hybridarena.router import models
+from pytest_hybridarena.router import weights
 
-real = models.hashlib.sha256
+real = weights.hashlib.sha256
 
 class PausingHash:
     # stands in for sha256; pauses the assembly after the first chunk has been written
@@ -146,12 +146,12 @@ class PausingHash:
     def hexdigest(self):
         return self.h.hexdigest()
 
-models.hashlib = types.SimpleNamespace(sha256=PausingHash)
+weights.hashlib = types.SimpleNamespace(sha256=PausingHash)
 parts = tuple(
-    models.ModelPart(f"arena-fake-part{i}", "1.0", f"arena_fake_part{i}/data/part.bin") for i in range(3)
+    weights.ModelPart(f"arena-fake-part{i}", "1.0", f"arena_fake_part{i}/data/part.bin") for i in range(3)
 )
-source = models.ModelSource("fake-model", parts, int(sys.argv[2]), sys.argv[3])
-models.resolve_model("fake-model", cache_dir=Path(sys.argv[1]), catalog={"fake-model": source})
+source = weights.ModelSource("fake-model", parts, int(sys.argv[2]), sys.argv[3])
+weights.resolve_model("fake-model", cache_dir=Path(sys.argv[1]), catalog={"fake-model": source})
 """
 
 
@@ -190,7 +190,7 @@ def test_qwen_05b_resolves_to_the_pinned_file(tmp_path: Path) -> None:
         while block := f.read(1 << 20):
             digest.update(block)
     assert path.stat().st_size == 491_400_064
-    assert digest.hexdigest() == models.MODELS["qwen2.5-coder-0.5b"].sha256
+    assert digest.hexdigest() == weights.MODELS["qwen2.5-coder-0.5b"].sha256
 
 
 # -- the backend on a real model ----------------------------------------------------------------

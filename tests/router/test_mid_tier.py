@@ -12,7 +12,7 @@ import pytest
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.server import RouterConfig, RouterServer
 from pytest_hybridarena.router.specs import runs_locally
-from pytest_hybridarena.router.strategies.base import CallOutcome, CellContext
+from pytest_hybridarena.router.strategies.base import CallOutcome, SessionContext
 from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 
@@ -195,7 +195,7 @@ async def test_turbo_sticks_to_cloud_after_a_cloud_escalation(tiers: MidArena) -
 
 async def test_turbo_strategy_decides_and_observes_like_escalate_with_two_tiers() -> None:
     strategy = make_strategy("turbo@k=1")
-    ctx = CellContext("c", 0, services=None)  # type: ignore[arg-type]
+    ctx = SessionContext("c", 0, services=None)  # type: ignore[arg-type]
     req = ChatRequest(body={"messages": []}, stream=False, include_usage=False, model="x")
     d = await strategy.decide(req, ctx)
     assert (d.choice, d.verify, d.escalate_to) == ("local", True, ("mid", "cloud"))

@@ -19,13 +19,13 @@ from pytest_hybridarena.router.backends import registry
 from pytest_hybridarena.router.backends.base import BackendOptions, UpstreamError
 from pytest_hybridarena.router.backends.replay import flush_tapes
 from pytest_hybridarena.router.keys import STATE
-from pytest_hybridarena.router.models import ModelError, resolve_model
 from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.router.specs import BackendSpec
 from pytest_hybridarena.router.state import RouterState
 from pytest_hybridarena.router.strategies.registry import make_strategy
 from pytest_hybridarena.router.tapes import canonical_request, fingerprint, tape_name
+from pytest_hybridarena.router.weights import ModelError, resolve_model
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 
 from tests.fakes import ollama_fake, openai_fake

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pytest_hybridarena.router.answers import is_degenerate, unusable_reason
 from pytest_hybridarena.router.specs import parse_backend_spec, parse_spec
-from pytest_hybridarena.router.strategies.base import CallOutcome, CellContext, Decision
+from pytest_hybridarena.router.strategies.base import CallOutcome, Decision, SessionContext
 from pytest_hybridarena.router.strategies.features import keyword_hits
 from pytest_hybridarena.router.strategies.phase import detect_phase
 from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy, register_strategy
@@ -63,7 +63,7 @@ TOOL = {"role": "tool", "tool_call_id": "1", "content": "ok"}
 
 
 async def decide(spec: str, request: ChatRequest, services: FakeServices | None = None) -> Decision:
-    ctx = CellContext("c", 0, services or FakeServices())
+    ctx = SessionContext("c", 0, services or FakeServices())
     return await make_strategy(spec).decide(request, ctx)
 
 
@@ -187,7 +187,7 @@ async def test_knn_votes_with_the_nearest_examples() -> None:
 async def test_knn_without_embedder_or_on_failure_goes_local_and_retries_next_call() -> None:
     assert (await decide("embedding-knn", req(user("x")), FakeServices(vectors=None))).confidence == 0.3
     services = FakeServices(vectors=RuntimeError("down"))
-    ctx = CellContext("c", 0, services)
+    ctx = SessionContext("c", 0, services)
     strategy = make_strategy("embedding-knn")
     assert (await strategy.decide(req(user("x")), ctx)).reason.startswith("embedding failed")
     services.vectors = _vec
@@ -268,7 +268,7 @@ async def test_phase_aware_reads_the_first_user_message_when_aider_sends_no_syst
 # -- escalate --------------------------------------------------------------------------------------
 async def test_escalate_answers_local_first_and_sticks_to_cloud_for_k_calls() -> None:
     strategy = make_strategy("escalate@k=2")
-    ctx = CellContext("c", 0, FakeServices())
+    ctx = SessionContext("c", 0, FakeServices())
     d = await strategy.decide(req(user("x")), ctx)
     assert d.choice == "local"
     assert d.verify
@@ -291,7 +291,7 @@ FIRST_TURN = req(system("s"), user("Implement add. Traceback (most recent call l
 @pytest.mark.parametrize("feedback", [BUILTIN_FEEDBACK, AIDER_TEST_OUTPUT, "x\nValueError: bad\n"])
 async def test_escalate_sends_the_call_after_a_failed_check_to_cloud_and_sticks(feedback: str) -> None:
     strategy = make_strategy("escalate@k=2")
-    ctx = CellContext("c", 0, FakeServices())
+    ctx = SessionContext("c", 0, FakeServices())
     retry = req(system("s"), user("Implement add."), {"role": "assistant", "content": "..."}, user(feedback))
     d = await strategy.decide(retry, ctx)
     assert (d.choice, d.verify) == ("cloud", False)
@@ -383,10 +383,10 @@ def test_registered_strategy_is_made_per_cell() -> None:
         def __init__(self, params: dict[str, str]) -> None:
             self.params = params
 
-        async def decide(self, request: ChatRequest, context: CellContext) -> Decision:
+        async def decide(self, request: ChatRequest, context: SessionContext) -> Decision:
             return Decision("cloud", "mine", 1.0)
 
-        def observe(self, outcome: CallOutcome, context: CellContext) -> None:
+        def observe(self, outcome: CallOutcome, context: SessionContext) -> None:
             return None
 
     register_strategy("mine-test", Mine, replace=True)

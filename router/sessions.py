@@ -1,11 +1,12 @@
-"""Cells: what a URL's ``/cell/<id>/`` segment binds (strategy, seed, per-cell state) and the
-per-cell accounting returned to the item that opened it.
+"""Router sessions: what a URL's ``/cell/<id>/`` segment binds (strategy, seed, per-cell state) and the
+per-cell accounting returned to the item that opened it. One session serves one benchmark cell
+(the item's cell, ``results/cells.py``); the HTTP paths and wire fields still say ``cell``.
 
-A cell opened with a budget (the item's time budget) has a deadline: every call's time limit is
+A session opened with a budget (the item's time budget) has a deadline: every call's time limit is
 what is left of it (docs/router.md#budgets), and closing the cell cancels the calls still in
 flight, so nothing the cell started outlives it.
 
-Cell ids are ``<slug of the cell key>-<random token>``: readable in logs, unguessable, so another
+Session ids are ``<slug of the cell key>-<random token>``: readable in logs, unguessable, so another
 local process cannot spend the cloud key through the proxy by guessing a URL. All mutation
 happens on the router's event loop; the server wrapper hops there for open and close.
 """
@@ -19,10 +20,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_hybridarena.router.strategies.base import CellContext, Services, Strategy
-from pytest_hybridarena.router.wire.shapes import Side, Usage
+from .strategies.base import Services, SessionContext, Strategy
+from .wire.shapes import Side, Usage
 
-__all__ = ["Cell", "CellRegistry", "CellUsage", "TierSampling"]
+__all__ = ["RouterSession", "SessionRegistry", "SessionUsage", "TierSampling"]
 
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_RECORDED_ERRORS = 50
@@ -65,10 +66,10 @@ class TierSampling:
 
 
 @dataclass
-class CellUsage:
+class SessionUsage:
     """Running totals for one cell. ``calls.local``/``mid``/``cloud`` count upstream requests, so
     an escalated call counts once in ``total`` and once on each tier it reached. The ``mid_*``
-    totals stay 0 (and out of :meth:`Cell.to_dict`) when the router has no mid tier."""
+    totals stay 0 (and out of :meth:`RouterSession.to_dict`) when the router has no mid tier."""
 
     total: int = 0
     local: int = 0
@@ -120,14 +121,14 @@ class CellUsage:
 
 
 @dataclass
-class Cell:
+class RouterSession:
     id: str
     key: str
     strategy_spec: str
     strategy: Strategy
     seed: int
-    context: CellContext
-    usage: CellUsage = field(default_factory=CellUsage)
+    context: SessionContext
+    usage: SessionUsage = field(default_factory=SessionUsage)
     request_bytes: int = 0
     next_index: int = 0
     closed: bool = False
@@ -201,16 +202,16 @@ def make_cell_id(cell_key: str) -> str:
     return f"{slug}-{secrets.token_urlsafe(16)}"
 
 
-class CellRegistry:
+class SessionRegistry:
     """Open cells by id. Only touched from the router's event loop."""
 
     def __init__(self) -> None:
-        self._cells: dict[str, Cell] = {}
+        self._cells: dict[str, RouterSession] = {}
 
     def __len__(self) -> int:
         return len(self._cells)
 
-    def get(self, cell_id: str) -> Cell | None:
+    def get(self, cell_id: str) -> RouterSession | None:
         return self._cells.get(cell_id)
 
     def open(
@@ -222,15 +223,15 @@ class CellRegistry:
         services: Services,
         cell_id: str | None = None,
         budget_s: float | None = None,
-    ) -> Cell:
+    ) -> RouterSession:
         """Open a cell; with ``budget_s`` its calls must be done within that many seconds."""
         cid = cell_id or make_cell_id(cell_key)
         if cid in self._cells:
             raise ValueError(f"cell id {cid!r} is already open")
         if budget_s is not None and budget_s <= 0:
             raise ValueError(f"cell {cell_key!r}: budget_s must be > 0, got {budget_s!r}")
-        context = CellContext(cell_key=cell_key, seed=seed, services=services)
-        cell = Cell(
+        context = SessionContext(cell_key=cell_key, seed=seed, services=services)
+        cell = RouterSession(
             id=cid, key=cell_key, strategy_spec=strategy_spec, strategy=strategy, seed=seed, context=context
         )
         if budget_s is not None:
@@ -239,7 +240,7 @@ class CellRegistry:
         self._cells[cid] = cell
         return cell
 
-    def close(self, id_or_key: str) -> Cell:
+    def close(self, id_or_key: str) -> RouterSession:
         """Close by id, or by cell key when exactly one open cell has that key."""
         cell = self._cells.pop(id_or_key, None)
         if cell is None:
@@ -252,5 +253,5 @@ class CellRegistry:
             task.cancel()
         return cell
 
-    def all(self) -> list[Cell]:
+    def all(self) -> list[RouterSession]:
         return list(self._cells.values())
