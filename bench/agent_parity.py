@@ -86,7 +86,6 @@ def run_direct(
 ) -> dict[str, str]:
     """Outcome per task key (``pass``/``fail``/…) of the model completing each stub directly."""
     from pytest_hybridarena.router.backends.embedded import load_model
-
     from pytest_hybridarena.run.sandbox.process import ProcessSandbox
     from pytest_hybridarena.run.scoring import copy_workspace, score_workspace
     from pytest_hybridarena.run.tasks import load_task

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
+
 from pytest_hybridarena.router.backends.embedded import load_model
 from pytest_hybridarena.router.server import RouterConfig, RouterServer
 

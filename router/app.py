@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+
 from pytest_hybridarena.pricing import load_prices
 
 from .backends.base import Backend, BackendOptions, Guards

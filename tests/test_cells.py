@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pytest_hybridarena.router.specs import parse_spec
 
 from pytest_hybridarena.results.cells import Cell, cell_id, marker_name, parse_cell_id, plan_cells
+from pytest_hybridarena.router.specs import parse_spec
 
 
 def test_plan_is_the_full_sorted_grid_whatever_the_input_order() -> None:

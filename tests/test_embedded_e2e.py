@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from pytest_hybridarena.router.weights import ModelError, resolve_model
 
+from pytest_hybridarena.router.weights import ModelError, resolve_model
 from tests.conftest import MakeTask
 from tests.test_plugin import rows_of
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pytest_hybridarena.pricing import load_prices
 
+from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.results.analysis import analyze, reprice_rows
 from pytest_hybridarena.results.cells import Cell
 from pytest_hybridarena.results.report import render_markdown

@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+
 from pytest_hybridarena.router.backends import embedded
 from pytest_hybridarena.router.backends.base import UpstreamError
 from pytest_hybridarena.router.backends.llama_loop import Generated, Sampling

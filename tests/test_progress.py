@@ -9,9 +9,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
 from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.router.sessions import SessionUsage
-
+from pytest_hybridarena.shell.item import router_session_key
 from pytest_hybridarena.shell.progress import (
     CellWatch,
     LiveLine,
@@ -19,7 +20,6 @@ from pytest_hybridarena.shell.progress import (
     Sweep,
     fit,
     format_duration,
-    router_cell_key,
 )
 from tests.conftest import MakeTask
 
@@ -139,7 +139,7 @@ def test_a_cells_watch_reads_calls_tokens_and_the_last_tier_from_the_router() ->
     watch = CellWatch(item, "puzzles/add[builtin-escalate-s42]", time.monotonic())  # type: ignore[arg-type]
     watch.poll()
     assert watch.parts(watch.started)[1:] == [], "no router cell yet: only the elapsed time"
-    item.stash[router_cell_key] = (_router_with(usage), "cid")
+    item.stash[router_session_key] = (_router_with(usage), "cid")
     usage.local, usage.local_prompt, usage.local_completion = 1, 900, 100
     watch.poll()
     assert watch.parts(watch.started)[1:] == ["calls 1 local, 0 cloud", "1.0k tokens", "last call local"]
@@ -158,7 +158,7 @@ def test_the_live_tick_shows_the_cell_and_the_sweep_then_clears() -> None:
     progress.sweep = Sweep(total=3, done=1, durations=[10.0])
     usage = SessionUsage(local=2, cloud=1, local_prompt=10, cloud_completion=5)
     item = SimpleNamespace(stash=pytest.Stash())
-    item.stash[router_cell_key] = (_router_with(usage), "cid")
+    item.stash[router_session_key] = (_router_with(usage), "cid")
     draw = progress._live(CellWatch(item, "puzzles/add[x-y-s1]", time.monotonic()))  # type: ignore[arg-type]
     assert draw is not None
     tick, done = draw

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_hybridarena.pricing import load_prices
 
 from pytest_hybridarena.__main__ import main
+from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.results.report import ReportWarning, load_rows, render_markdown, write_artifacts
 from pytest_hybridarena.results.table import render_summary, summarize
 from tests.conftest import MakeTask

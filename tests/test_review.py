@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_hybridarena.agents import make_builtin_agent
-
 from pytest_hybridarena.promotion.promote import count_diff_lines, review_inputs
 from pytest_hybridarena.promotion.roles import reference_lines
 from pytest_hybridarena.results.cells import Cell

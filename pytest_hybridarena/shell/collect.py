@@ -3,18 +3,17 @@
 ``TaskDirectory`` (pytest's manifest-directory pattern) stops pytest from walking into the task's
 own ``workspace/`` and ``tests/``; it yields a ``TaskFile`` for ``task.toml`` so node ids read
 ``bench_tasks/<class>/<task>/task.toml::<task>[<agent>-<strategy>-s<seed>]`` and ``--lf`` works.
-Items are ``pytest.Function`` subclasses built with ``callobj=`` so they get real fixtures.
+The items themselves (:class:`~pytest_hybridarena.shell.item.ArenaItem`) live in ``item.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-from pytest_hybridarena.promotion.roles import covering_labels
 from pytest_hybridarena.results.cells import Cell, marker_name, plan_cells
 from pytest_hybridarena.router.specs import parse_spec
 from pytest_hybridarena.run.tasks import (
@@ -27,41 +26,26 @@ from pytest_hybridarena.run.tasks import (
     load_task,
     looks_like_task,
 )
-
-if TYPE_CHECKING:
-    from _pytest._code.code import TerminalRepr
+from pytest_hybridarena.shell.item import ArenaItem
+from pytest_hybridarena.shell.state import state_key
 
 __all__ = [
-    "ArenaItem",
-    "CellOutcome",
+    "CONVENTIONAL_TAGS",
     "TaskDirectory",
     "TaskFile",
     "TaskPartDirectory",
-    "cell_key",
     "collect_directory",
-    "row_key",
-    "spec_key",
+    "control_strategy",
+    "register_static_markers",
 ]
 
 # pytest-timeout's limit on an item = agent budget + scoring budget + this grace.
 LAST_RESORT_GRACE_S = 10.0
 
-cell_key = pytest.StashKey[Cell]()
-spec_key = pytest.StashKey[TaskSpec]()
-row_key = pytest.StashKey[dict[str, Any]]()
 _registered_markers_key = pytest.StashKey[set[str]]()
 _task_folders_key = pytest.StashKey[dict[str, Path]]()  # task key -> the folder that defined it
 _holds_tasks_key = pytest.StashKey[dict[Path, bool]]()
 _task_above_key = pytest.StashKey[dict[Path, Path | None]]()
-
-
-class CellOutcome(Exception):
-    """Raised by an item whose cell did not pass; carries the text of the short failure report."""
-
-    def __init__(self, outcome: str, text: str) -> None:
-        super().__init__(text)
-        self.outcome = outcome
-        self.text = text
 
 
 def collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -126,9 +110,7 @@ class TaskFile(pytest.File):
     """``task.toml``: validated here, so a broken task is a collection error of this file only."""
 
     def collect(self) -> Iterable[pytest.Item | pytest.Collector]:
-        from pytest_hybridarena.shell.plugin import settings_key  # the plugin module imports this one
-
-        settings = self.config.stash[settings_key]
+        settings = self.config.stash[state_key].settings
         try:
             spec = load_task(self.path.parent)
             if settings.sandbox == "process":  # a container has programs of its own
@@ -155,12 +137,12 @@ class TaskFile(pytest.File):
             )
         strategies = settings.strategies
         if settings.roles is not None:  # a role sweep: only the candidates of roles covering this task
+            from pytest_hybridarena.promotion.roles import covering_labels
+
             covering = covering_labels(settings.roles, spec.task_class, spec.tags)
             strategies = tuple(s for s in strategies if parse_spec(s)[1].get("model") in covering)
         for cell in _plan(self.config, spec, settings.agents, strategies, settings.seeds):
-            item = ArenaItem.from_parent(self, name=cell.item_name, callobj=_run_arena_cell)
-            item.stash[cell_key] = cell
-            item.stash[spec_key] = spec
+            item = ArenaItem.for_cell(self, cell, spec)
             for decorator in (*task_marks, mark(marker_name(cell.agent)), mark(marker_name(cell.strategy))):
                 item.add_marker(decorator)
             yield item
@@ -243,46 +225,3 @@ def register_static_markers(config: pytest.Config, agents: Iterable[str], strate
             if marker not in seen:
                 seen.add(marker)
                 config.addinivalue_line("markers", f"{marker}: hybridarena cells run with {kind} {name!r}")
-
-
-def _run_arena_cell(request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    item = request.node
-    assert isinstance(item, ArenaItem)
-    item.run_cell(request, tmp_path)
-
-
-class ArenaItem(pytest.Function):
-    """One benchmark cell. The work happens in :mod:`pytest_hybridarena.shell.item`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # pytest 9.2 builds a structured NodeId; for a name with "[...]" but no parametrize
-        # callspec it keeps the bracket inside ``names``, while ids read back from strings
-        # (the --lf cache, --deselect) put it in ``params``, so --lf never matched our items.
-        # Re-parse our own string form so both agree (older pytest has no ``_id``: nothing to do).
-        node_id = getattr(self, "_id", None)
-        if node_id is not None and hasattr(type(node_id), "parse"):
-            self._id = type(node_id).parse(str(node_id))
-
-    @property
-    def cell(self) -> Cell:
-        return self.stash[cell_key]
-
-    @property
-    def spec(self) -> TaskSpec:
-        return self.stash[spec_key]
-
-    def run_cell(self, request: pytest.FixtureRequest, tmp_path: Path) -> None:
-        from pytest_hybridarena.shell.item import run_item
-
-        run_item(self, request, tmp_path)
-
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, 0, f"arena: {self.cell.key}"
-
-    def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str | TerminalRepr:
-        if isinstance(excinfo.value, CellOutcome):
-            return excinfo.value.text
-        return super().repr_failure(excinfo)

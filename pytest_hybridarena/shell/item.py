@@ -1,29 +1,152 @@
-"""What one item does when pytest runs it: resolve the agent and sandbox, run the cell, attach the
-row to the report, and turn the outcome into pytest's terms (pass, failed item, error, skip)."""
+"""One benchmark cell as a pytest item: the item class, what it keeps in its stash, what it does when
+pytest runs it (resolve the agent and sandbox, run the cell, attach the row) and how its outcome
+reads in pytest's terms (pass, failed item, error, timeout, skip) on its reports.
+
+Collection (``collect.py``) builds the items; nothing here knows about task folders or the plan.
+The run itself is :func:`pytest_hybridarena.run.runner.run_cell`, imported on first use so that
+collecting (``pytest --co``) loads no agent, sandbox or router code.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_hybridarena.agents.base import AgentEndpoint
+from pytest_hybridarena.results.cells import Cell
 from pytest_hybridarena.results.rows import Row, now_iso
-from pytest_hybridarena.router.server import RouterServer
-from pytest_hybridarena.run.runner import CellContext, CellRun, error_row, exception_text, run_cell
-from pytest_hybridarena.shell.collect import ArenaItem, CellOutcome, row_key
-from pytest_hybridarena.shell.progress import router_cell_key
+from pytest_hybridarena.run.tasks import TaskSpec
 from pytest_hybridarena.shell.state import ArenaState, state_key
 
-__all__ = ["attach_row", "run_item"]
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr
+
+    from pytest_hybridarena.router.server import RouterServer
+    from pytest_hybridarena.run.runner import CellRun
+
+__all__ = [
+    "ArenaItem",
+    "CellOutcome",
+    "attach_row",
+    "carry_on_report",
+    "cell_key",
+    "describe",
+    "router_session_key",
+    "row_key",
+    "row_of",
+    "run_item",
+    "spec_key",
+    "status_of",
+]
 
 TAIL_LINES = 15
+
+# -- what an item keeps in its stash -------------------------------------------------------------
+cell_key = pytest.StashKey[Cell]()
+spec_key = pytest.StashKey[TaskSpec]()
+row_key = pytest.StashKey[dict[str, Any]]()  # the row, in wire form, once the cell has one
+#: The running cell's router and router session id, set once the session is open (the live
+#: status line in ``progress.py`` reads its usage).
+router_session_key = pytest.StashKey[tuple[Any, str]]()
 _phase_key = pytest.StashKey[str]()  # the error kind of an exception escaping the item now
 
 
+class CellOutcome(Exception):
+    """Raised by an item whose cell did not pass; carries the text of the short failure report."""
+
+    def __init__(self, outcome: str, text: str) -> None:
+        super().__init__(text)
+        self.outcome = outcome
+        self.text = text
+
+
+def _run_arena_cell(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The item's test function (``callobj``), so the cell gets real fixtures."""
+    item = request.node
+    assert isinstance(item, ArenaItem)
+    run_item(item, request, tmp_path)
+
+
+class ArenaItem(pytest.Function):
+    """One benchmark cell: a ``pytest.Function`` whose call runs the cell (:func:`run_item`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # pytest 9.2 builds a structured NodeId; for a name with "[...]" but no parametrize
+        # callspec it keeps the bracket inside ``names``, while ids read back from strings
+        # (the --lf cache, --deselect) put it in ``params``, so --lf never matched our items.
+        # Re-parse our own string form so both agree (older pytest has no ``_id``: nothing to do).
+        node_id = getattr(self, "_id", None)
+        if node_id is not None and hasattr(type(node_id), "parse"):
+            self._id = type(node_id).parse(str(node_id))
+
+    @classmethod
+    def for_cell(cls, parent: pytest.Collector, cell: Cell, spec: TaskSpec) -> ArenaItem:
+        item: ArenaItem = cls.from_parent(parent, name=cell.item_name, callobj=_run_arena_cell)
+        item.stash[cell_key] = cell
+        item.stash[spec_key] = spec
+        return item
+
+    @property
+    def cell(self) -> Cell:
+        return self.stash[cell_key]
+
+    @property
+    def spec(self) -> TaskSpec:
+        return self.stash[spec_key]
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, 0, f"arena: {self.cell.key}"
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        if isinstance(excinfo.value, CellOutcome):
+            return excinfo.value.text
+        return super().repr_failure(excinfo)
+
+
+# -- the item's reports --------------------------------------------------------------------------
+def row_of(
+    report: pytest.TestReport | pytest.CollectReport, name: str = "arena_row"
+) -> dict[str, Any] | None:
+    """The row (``arena_row``) or cell (``arena_cell``) an item put on a report, if any.
+
+    They are report attributes, not ``user_properties``, so JUnit XML gets flat properties and
+    xdist carries them with the rest of the report (it copies the report's ``__dict__``).
+    """
+    value = getattr(report, name, None)
+    return value if isinstance(value, dict) else None
+
+
+def carry_on_report(item: pytest.Item, report: pytest.TestReport) -> None:
+    """``pytest_runtest_makereport``: the cell on every phase's report, its row on the call's."""
+    if isinstance(item, ArenaItem):
+        report.arena_cell = item.cell.to_wire()  # type: ignore[attr-defined]
+        row = item.stash.get(row_key, None)
+        if row is not None and report.when == "call":
+            report.arena_row = row  # type: ignore[attr-defined]
+
+
+def status_of(report: pytest.TestReport, validate: bool) -> tuple[str, str, str] | None:
+    """``pytest_report_teststatus``: error and timeout cells get their own status words, apart
+    from unsolved (failed) cells; under ``--arena-validate`` every broken invariant is a failure."""
+    if report.when != "call" or not report.failed:
+        return None
+    row = row_of(report)
+    if row is None or validate:
+        return None
+    if row["outcome"] == "error":
+        return "error", "E", "ERROR"
+    if row["outcome"] == "timeout":
+        return "timeout", "T", "TIMEOUT"
+    return None
+
+
+# -- the run -------------------------------------------------------------------------------------
 def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """Run the item's cell. Whatever breaks in the harness (setup, scoring, building the row) becomes
     this cell's error row, with the exception's type and message: the row is never lost and the
@@ -40,6 +163,8 @@ def run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) ->
 def _harness_broke(item: ArenaItem, kind: str, exc: Exception) -> None:
     """Report an exception that escaped the cell: on the row already attached (then only the failure
     report broke), else on a new error row of ``kind``."""
+    from pytest_hybridarena.run.runner import exception_text
+
     key = item.cell.key
     stored = item.stash.get(row_key, None)
     if stored is not None:
@@ -72,6 +197,9 @@ def _bare_row(item: ArenaItem, kind: str, message: str) -> Row:
 
 
 def _run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    from pytest_hybridarena.agents.base import AgentEndpoint
+    from pytest_hybridarena.run.runner import CellContext, error_row, run_cell
+
     state = item.config.stash[state_key]
     cell, spec = item.cell, item.spec
     digest, attempt = state.task_sha(spec.path), 1
@@ -94,6 +222,7 @@ def _run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -
         artifacts_ref=os.path.relpath(artifacts_dir, state.run_dir),
         pricing_sha=state.pricing_sha,
         price_as=state.settings.price_as,
+        prices=state.prices,
         worker=state.worker,
         versions={"plugin": state.plugin_version},
     )
@@ -124,7 +253,7 @@ def _run_item(item: ArenaItem, request: pytest.FixtureRequest, tmp_path: Path) -
                 "error", f"ERROR {cell.key}: the router could not serve this cell: {exc}"
             ) from None
         endpoint = AgentEndpoint(handle.base_url, handle.anthropic_base_url)
-        item.stash[router_cell_key] = (router, handle.id)  # the live status line reads its usage
+        item.stash[router_session_key] = (router, handle.id)  # the live status line reads its usage
 
         def usage() -> dict[str, Any]:
             return {**router.close_cell(handle.id), "decisions_ref": f"{decisions}#cell={cell.key}"}
@@ -177,6 +306,8 @@ def attach_row(item: pytest.Item, row: Row) -> dict[str, Any]:
     A row that cannot travel or be written (a ``pytest_arena_update_row`` hook that raises or adds a
     non-builtin) becomes an error row of kind ``row`` naming the exception, never a lost row.
     """
+    from pytest_hybridarena.run.runner import exception_text
+
     try:
         wire = row.to_wire()
         item.config.hook.pytest_arena_update_row(row=wire, item=item)

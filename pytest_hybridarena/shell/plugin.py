@@ -6,29 +6,25 @@ The logic lives in plain modules: tasks (the folder contract), cells (the plan a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
 from pytest_hybridarena.results.rows import now_iso
-from pytest_hybridarena.router.server import RouterServer
 from pytest_hybridarena.router.specs import parse_spec
 from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy, register_strategy
 from pytest_hybridarena.shell import hookspecs
 from pytest_hybridarena.shell.collect import (
-    ArenaItem,
     TaskFile,
     TaskPartDirectory,
     collect_directory,
     register_static_markers,
-    row_key,
 )
-from pytest_hybridarena.shell.progress import ProgressReporter
+from pytest_hybridarena.shell.item import ArenaItem, carry_on_report, status_of
 from pytest_hybridarena.shell.reruns import (
     adopt_last_selection,
     is_cell_nodeid,
@@ -36,9 +32,12 @@ from pytest_hybridarena.shell.reruns import (
     selection_of,
     with_selection,
 )
+from pytest_hybridarena.shell.session import results_path, run_manifest, write_manifest
 from pytest_hybridarena.shell.settings import ArenaSettings, add_options, resolve_settings
 from pytest_hybridarena.shell.state import ArenaState, make_agent, new_run_id, state_key
-from pytest_hybridarena.shell.terminal import ArenaReporter, row_of
+
+if TYPE_CHECKING:
+    from pytest_hybridarena.router.server import RouterServer
 
 __all__ = ["settings_key"]
 
@@ -76,20 +75,16 @@ def pytest_configure(config: pytest.Config) -> None:
         run_id, run_dir = workerinput["arena_run_id"], Path(workerinput["arena_run_dir"])
     else:
         run_id = new_run_id()
-        if settings.out:
-            out = Path(settings.out)
-        elif settings.resume:
-            out = Path(settings.resume)  # a resumed run continues its own results file
-        else:
-            out = config.rootpath / "reports" / run_id / "results.jsonl"
-        run_dir = out.parent
+        run_dir = results_path(settings, config.rootpath, run_id).parent
     config.stash[state_key] = ArenaState(config, settings, run_id, run_dir, _plugin_version())
 
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "hybridarena-xdist")
     if workerinput is None and not config.option.collectonly:
-        out_path = Path(settings.out or settings.resume or run_dir / "results.jsonl")
-        reporter = ArenaReporter(config, settings, run_id, out_path)
+        from pytest_hybridarena.shell.progress import ProgressReporter  # not needed to collect
+        from pytest_hybridarena.shell.terminal import ArenaReporter
+
+        reporter = ArenaReporter(config, settings, run_id, results_path(settings, config.rootpath, run_id))
         config.pluginmanager.register(reporter, "hybridarena-reporter")
         terminal = config.pluginmanager.get_plugin("terminalreporter")
         if settings.progress != "off" and terminal is not None:
@@ -193,6 +188,8 @@ def arena_router(request: pytest.FixtureRequest) -> Iterator[RouterServer]:
 
     Started on first use by a cell whose agent calls an LLM; stopped at session end.
     """
+    from pytest_hybridarena.router.server import RouterServer  # aiohttp: only once a cell calls a model
+
     state = request.config.stash[state_key]
     server = RouterServer(state.router_config()).start()
     try:
@@ -245,26 +242,13 @@ def _warn_weak_sandbox(session: pytest.Session) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Carry the cell (every phase) and its row (the call phase) on the report."""
     report = yield
-    if isinstance(item, ArenaItem):
-        report.arena_cell = item.cell.to_wire()
-        row = item.stash.get(row_key, None)
-        if row is not None and call.when == "call":
-            report.arena_row = row
+    carry_on_report(item, report)
     return report
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
     """Error and timeout cells get their own status words, apart from unsolved (failed) cells."""
-    if report.when != "call" or not report.failed:
-        return None
-    row = row_of(report)
-    if row is None or config.stash[settings_key].validate:
-        return None
-    if row["outcome"] == "error":
-        return "error", "E", "ERROR"
-    if row["outcome"] == "timeout":
-        return "timeout", "T", "TIMEOUT"
-    return None
+    return status_of(report, config.stash[settings_key].validate)
 
 
 @pytest.hookimpl(trylast=True)
@@ -286,6 +270,8 @@ class PinnedRouters:
         self.servers: dict[str, RouterServer] = {}
 
     def get(self, local: str) -> RouterServer:
+        from pytest_hybridarena.router.server import RouterServer
+
         if local not in self.servers:
             self.servers[local] = RouterServer(self.state.router_config(local)).start()
         return self.servers[local]
@@ -310,30 +296,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(config, "workerinput") or config.option.collectonly:
         return
     state = config.stash[state_key]
-    settings = state.settings
-    info = {
-        "run_id": state.run_id,
-        "started_at": now_iso(),
-        "args": list(config.invocation_params.args),
-        "resumed_from": settings.resume,
-        "settings": {
-            "agents": settings.agents,
-            "strategies": settings.strategies,
-            "seeds": settings.seeds,
-            "sandbox": settings.sandbox,
-            "local": settings.local,
-            "cloud": settings.cloud,
-            **({"mid": settings.mid} if settings.mid else {}),
-            **({"roles": str(settings.roles.path)} if settings.roles else {}),
-            "validate": settings.validate,
-        },
-        "config_sha": state.config_sha,
-        "pricing_sha": state.pricing_sha,
-        "plugin_version": state.plugin_version,
-    }
-    state.run_dir.mkdir(parents=True, exist_ok=True)
-    name = "run.json" if not (state.run_dir / "run.json").exists() else f"run.{state.run_id}.json"
-    (state.run_dir / name).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    manifest = run_manifest(
+        state.settings,
+        run_id=state.run_id,
+        started_at=now_iso(),
+        args=config.invocation_params.args,
+        config_sha=state.config_sha,
+        pricing_sha=state.pricing_sha,
+        plugin_version=state.plugin_version,
+    )
+    write_manifest(state.run_dir, manifest)
     index = state.resume_index
     if index is not None:
         reporter = config.pluginmanager.get_plugin("terminalreporter")

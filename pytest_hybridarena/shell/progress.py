@@ -28,7 +28,7 @@ from typing import IO, Any
 
 import pytest
 
-from pytest_hybridarena.shell.terminal import row_of
+from pytest_hybridarena.shell.item import ArenaItem, router_session_key, row_of
 
 __all__ = [
     "HEARTBEAT_S",
@@ -38,15 +38,11 @@ __all__ = [
     "ProgressReporter",
     "Sweep",
     "format_duration",
-    "router_cell_key",
 ]
 
 MODES = ("auto", "live", "plain", "off")
 TICK_S = 1.0
 HEARTBEAT_S = 60.0
-
-#: The running cell's router and router cell id, set by the item once the cell is open.
-router_cell_key = pytest.StashKey[tuple[Any, str]]()
 
 
 def format_duration(seconds: float) -> str:
@@ -124,7 +120,7 @@ class CellWatch:
     def poll(self) -> None:
         """Refresh the counters; the last tier is the one whose call count moved last (checked
         cloud first, since an escalated call reaches local before it reaches cloud)."""
-        handle = self.item.stash.get(router_cell_key, None)
+        handle = self.item.stash.get(router_session_key, None)
         if handle is None:
             return
         usage = read_usage(*handle)
@@ -261,8 +257,6 @@ class ProgressReporter:
 
     # -- counting -------------------------------------------------------------------------
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        from pytest_hybridarena.shell.collect import ArenaItem
-
         self.sweep.total = sum(isinstance(item, ArenaItem) for item in session.items)
 
     @pytest.hookimpl(optionalhook=True)
@@ -316,8 +310,6 @@ class ProgressReporter:
     # -- the running cell -------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, Any, Any]:
-        from pytest_hybridarena.shell.collect import ArenaItem
-
         if self.mode == "off" or self.stream is None or not isinstance(item, ArenaItem):
             return (yield)
         watch = CellWatch(item, item.cell.key, time.monotonic())

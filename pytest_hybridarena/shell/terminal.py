@@ -24,22 +24,12 @@ from pytest_hybridarena.results.table import (
     summarize,
 )
 from pytest_hybridarena.router.specs import runs_locally
+from pytest_hybridarena.shell.item import row_of
 from pytest_hybridarena.shell.reruns import remember_selection
+from pytest_hybridarena.shell.session import exit_status, overall_rate
 from pytest_hybridarena.shell.settings import ArenaSettings
 
-__all__ = ["ArenaReporter", "row_of"]
-
-
-def row_of(
-    report: pytest.TestReport | pytest.CollectReport, name: str = "arena_row"
-) -> dict[str, Any] | None:
-    """The row (``arena_row``) or cell (``arena_cell``) the plugin put on a report, if any.
-
-    They are report attributes, not ``user_properties``, so JUnit XML gets flat properties and
-    xdist carries them with the rest of the report (it copies the report's ``__dict__``).
-    """
-    value = getattr(report, name, None)
-    return value if isinstance(value, dict) else None
+__all__ = ["ArenaReporter"]
 
 
 class ArenaReporter:
@@ -184,8 +174,7 @@ class ArenaReporter:
             tr.write_line(f"analysis failed ({type(exc).__name__}: {exc}); rerun: {rerun}")
 
     def overall_rate(self) -> float:
-        judged = [r for r in self.rows if r["outcome"] != "skipped"]
-        return sum(r["outcome"] == "pass" for r in judged) / len(judged) if judged else 0.0
+        return overall_rate(self.rows)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self._file is not None:
@@ -193,20 +182,14 @@ class ArenaReporter:
             self._file = None
         if self.rows:
             remember_selection(self.config, self.settings, self.run_id)  # for the next --lf / --sw
-        if self.settings.validate or not self.rows:
-            return
-        arena_errors = sum(r["outcome"] in ("error", "timeout") for r in self.rows)
-        clean = not (arena_errors or self.other_failures or self.collect_errors)
-        # A sweep that ran every cell is a successful measurement, even when cells are unsolved.
-        if session.exitstatus == pytest.ExitCode.TESTS_FAILED and clean:
-            session.exitstatus = pytest.ExitCode.OK
-        floor = self.settings.fail_under
-        if (
-            floor is not None
-            and 100 * self.overall_rate() < floor
-            and session.exitstatus == pytest.ExitCode.OK
-        ):
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        session.exitstatus = exit_status(
+            session.exitstatus,
+            self.rows,
+            other_failures=self.other_failures,
+            collect_errors=self.collect_errors,
+            validate=self.settings.validate,
+            fail_under=self.settings.fail_under,
+        )
 
 
 def models_line(settings: ArenaSettings) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from pytest_hybridarena.agents import aider
 from pytest_hybridarena.agents.aider import (
     INSTALL,
@@ -25,7 +26,6 @@ from pytest_hybridarena.agents.aider import (
 )
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.cli_run import find_executable
-
 from tests.conftest import MakeTask
 from tests.fakes.agent_scripts import (
     ProtocolRecorder,

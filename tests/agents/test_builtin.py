@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.builtin import (
     SINGLE_SHOT_PROMPT,
@@ -19,7 +20,6 @@ from pytest_hybridarena.agents.builtin import (
     system_prompt,
     task_file,
 )
-
 from tests.agents.conftest import FakeOpenAI
 from tests.fakes.script import Reply
 

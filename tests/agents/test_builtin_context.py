@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from pytest_hybridarena.agents.builtin_context import build_context, named_files, render_files, scan_workspace
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from pytest_hybridarena.agents import cli_run
 from pytest_hybridarena.agents.cli_run import agent_env, cli_version, run_cli, tail
 

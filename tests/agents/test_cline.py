@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pytest_hybridarena.agents import npm_cli
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.cline import ClineAgent, ClineWatch, cline_argv, cline_settings
-
 from tests.agents.npm_e2e import run_arena
 from tests.conftest import MakeTask
 from tests.fakes.agent_scripts import nonsense

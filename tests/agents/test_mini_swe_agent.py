@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pytest_hybridarena.agents import mini_swe_agent
 from pytest_hybridarena.agents.base import AgentEndpoint, AgentRequest
 from pytest_hybridarena.agents.cli_run import find_executable
@@ -24,7 +25,6 @@ from pytest_hybridarena.agents.mini_swe_agent import (
     build_config,
     parse_options,
 )
-
 from tests.conftest import MakeTask
 from tests.fakes.agent_scripts import (
     ProtocolRecorder,

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.keys import STATE
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.router.state import RouterState
 from pytest_hybridarena.router.strategies.registry import make_strategy
-
 from tests.fakes import anthropic_fake, ollama_fake, openai_fake
 from tests.fakes.script import Recorder
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from pytest_hybridarena.router.server import RouterConfig, RouterServer
 from pytest_hybridarena.router.settings import TierGuards
-
 from tests.fakes.script import Reply
 from tests.router.conftest import Arena, Upstreams, chat
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+
 from pytest_hybridarena.router import weights
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.backends.base import BackendOptions, LocalGuards, UpstreamError

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.server import RouterConfig, RouterServer
 from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.router.strategies.base import CallOutcome, SessionContext
 from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy
 from pytest_hybridarena.router.wire.shapes import ChatRequest
-
 from tests.fakes import openai_fake
 from tests.fakes.script import Recorder, Reply
 from tests.router.conftest import Arena, ServerFactory, Upstreams, chat

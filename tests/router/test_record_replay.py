@@ -14,6 +14,7 @@ import httpx
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.backends import registry
 from pytest_hybridarena.router.backends.base import BackendOptions, UpstreamError
@@ -27,7 +28,6 @@ from pytest_hybridarena.router.strategies.registry import make_strategy
 from pytest_hybridarena.router.tapes import canonical_request, fingerprint, tape_name
 from pytest_hybridarena.router.weights import ModelError, resolve_model
 from pytest_hybridarena.router.wire.shapes import ChatRequest
-
 from tests.fakes import ollama_fake, openai_fake
 from tests.fakes.script import Recorder, Reply
 from tests.router.conftest import chat

@@ -9,10 +9,10 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+
 from pytest_hybridarena.router.app import create_app
 from pytest_hybridarena.router.settings import RouterConfig, TierGuards
 from pytest_hybridarena.router.strategies.registry import make_strategy
-
 from tests.fakes.script import Reply
 from tests.router.conftest import Arena, chat
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from pytest_hybridarena.router.answers import is_degenerate, unusable_reason
 from pytest_hybridarena.router.specs import parse_backend_spec, parse_spec
 from pytest_hybridarena.router.strategies.base import CallOutcome, Decision, SessionContext
@@ -13,7 +14,6 @@ from pytest_hybridarena.router.strategies.features import keyword_hits
 from pytest_hybridarena.router.strategies.phase import detect_phase
 from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy, register_strategy
 from pytest_hybridarena.router.wire.shapes import ChatRequest
-
 from tests.router import aider_prompts
 
 
