@@ -8,6 +8,10 @@ Model ids are matched exactly after lower-casing; a dated snapshot (``gpt-5.5-20
 ``claude-sonnet-4-6-20260115``) resolves to its base entry. Nothing else is guessed: the reference
 router dropped trailing ``-segments`` until something matched, which priced a hypothetical
 ``gpt-5.5-mini`` as ``gpt-5.5``. An unknown model has no price (``None``), never a silent $0.
+
+There is no process-wide "current table": whoever prices something says which table
+(``load_prices(path)``; no path is the pinned one). The plugin keeps the ``--arena-pricing`` choice
+in its settings and state and hands the path to the router (``RouterConfig.prices_path``).
 """
 
 from __future__ import annotations
@@ -20,11 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Price", "PriceTable", "load_prices", "use_table"]
-
-#: The table ``load_prices()`` reads when given no path: None means the packaged, pinned one.
-#: Set once per process by the plugin from ``--arena-pricing`` (see :func:`use_table`).
-_DEFAULT_PATH: Path | None = None
+__all__ = ["Price", "PriceTable", "load_prices"]
 
 _SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8})$")
 _PREFIX = re.compile(r"^(?:openai|anthropic)/")
@@ -82,24 +82,12 @@ def _price(key: str, entry: Any) -> Price:
         ) from exc
 
 
-def use_table(path: str | Path | None) -> PriceTable:
-    """Make the table at ``path`` (None: the pinned one) the default of :func:`load_prices` in this
-    process, after loading it once; raises like :func:`load_prices` when it cannot be used."""
-    global _DEFAULT_PATH
-    chosen = None if path is None else Path(path).resolve()
-    table = load_prices(chosen) if chosen is not None else _load_pinned()
-    _DEFAULT_PATH = chosen
-    return table
-
-
 def load_prices(path: str | Path | None = None) -> PriceTable:
-    """Load a price table: the TOML file at ``path``; else the one chosen with :func:`use_table`;
-    else the packaged, pinned ``prices.toml``.
+    """Load a price table: the TOML file at ``path``, else the packaged, pinned ``prices.toml``.
 
     Raises OSError when the file cannot be read, ``tomllib.TOMLDecodeError`` / ``UnicodeDecodeError``
     when it is not TOML text, ValueError when an entry is malformed.
     """
-    path = path if path is not None else _DEFAULT_PATH
     if path is None:
         return _load_pinned()
     raw = Path(path).read_bytes()

@@ -4,13 +4,15 @@ according to a routing strategy, and accounts for every call per cell.
 Import by full name (``pytest_hybridarena.router``); no pytest imports anywhere in here.
 """
 
-from .backends.registry import known_backends, make_backend, register_backend
+from .backends.registry import builtin_backends, known_backends, make_backend
 from .settings import RouterConfig
 from .specs import format_spec, parse_backend_spec, parse_spec
-from .strategies.registry import known_strategies, make_strategy, register_strategy
+from .strategies.registry import BUILTIN_STRATEGIES, known_strategies, make_strategy
 
 __all__ = [
+    "BUILTIN_STRATEGIES",
     "RouterConfig",
+    "builtin_backends",
     "format_spec",
     "known_backends",
     "known_strategies",
@@ -18,6 +20,4 @@ __all__ = [
     "make_strategy",
     "parse_backend_spec",
     "parse_spec",
-    "register_backend",
-    "register_strategy",
 ]

@@ -93,7 +93,7 @@ def build_state(config: RouterConfig) -> RouterState:
     )
     if config.default_cell_strategy:
         spec = config.default_cell_strategy
-        strategy = make_strategy(spec)
+        strategy = make_strategy(spec, config.strategies)
         check_tiers(spec, strategy, state.backends)
         state.cells.open("default", spec, strategy, 0, services, cell_id=DEFAULT_CELL_ID)
         state.default_cell_id = DEFAULT_CELL_ID

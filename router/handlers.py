@@ -252,7 +252,7 @@ async def healthz(request: web.Request) -> web.Response:
         "cells": len(state.cells),
         "local": state.backends["local"].label,
         "cloud": state.backends["cloud"].label,
-        "strategies": known_strategies(),
+        "strategies": known_strategies(state.config.strategies),
         "decisions_path": str(state.config.decisions_path) if state.config.decisions_path else None,
     }
     if state.has_mid:

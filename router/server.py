@@ -184,7 +184,7 @@ class RouterServer:
 
         ``budget_s``: the seconds the cell has from now (the item's time budget); every call's
         time limit is what is left of it (docs/router.md#budgets). None: no budget."""
-        strategy_obj = make_strategy(strategy)
+        strategy_obj = make_strategy(strategy, self.config.strategies)
         state = self._require_state()
         check_tiers(strategy, strategy_obj, state.backends)
 

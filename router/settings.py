@@ -12,9 +12,14 @@ scripted fake once made cline send ~370 MB of requests within minutes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .backends.registry import BackendFactory
+    from .strategies.registry import StrategyFactory
 
 __all__ = ["TIERS", "TOOL_NUDGE_TEXT", "RouterConfig", "TierGuards", "tier_config"]
 
@@ -119,6 +124,14 @@ class RouterConfig:
     replay_dir: Path | None = None
     #: With replay_dir: a request with no recorded answer goes to the real backend (not an error).
     replay_fallback: bool = False
+
+    # Extensions (docs/extending.md): the factories this router builds from, handed over by its
+    # creator. None: the built-in ones. The plugin passes the built-in ones plus what the
+    # ``pytest_arena_add_backends`` / ``pytest_arena_add_strategies`` hooks returned.
+    #: ``{scheme: factory(spec, options) -> Backend}`` for every backend spec of this router.
+    backends: Mapping[str, BackendFactory] | None = field(default=None, compare=False, repr=False)
+    #: ``{name: factory(params) -> Strategy}`` for every cell's strategy spec.
+    strategies: Mapping[str, StrategyFactory] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("request_timeout_s", "mid_timeout_s", "cloud_timeout_s", "connect_timeout_s"):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, AgentResult
-from pytest_hybridarena.pricing import load_prices
+from pytest_hybridarena.pricing import PriceTable, load_prices
 from pytest_hybridarena.results.cells import Cell
 from pytest_hybridarena.results.rounds import rounds_object
 from pytest_hybridarena.results.rows import Row, now_iso
@@ -58,6 +58,8 @@ class CellContext:
     artifacts_ref: str
     pricing_sha: str | None = None
     price_as: str | None = None
+    #: The run's price table (``--arena-pricing``); None: the pinned one.
+    prices: PriceTable | None = None
     worker: str | None = None
     attempt: int = 1
     versions: dict[str, str | None] = field(default_factory=dict)
@@ -122,7 +124,7 @@ def run_cell(
         ctx.artifacts_dir.mkdir(parents=True, exist_ok=True)
     except Exception as exc:  # an unreadable task file, a full disk: this cell's error, not the session's
         row = row.replace(error={"kind": "setup", "message": exception_text(exc)}, finished_at=now_iso())
-        row = _with_usage_of(row, usage, ctx.price_as)
+        row = _with_usage_of(row, usage, ctx.price_as, ctx.prices)
         return CellRun(row=row, score=None, agent_result=None, workspace=workspace)
     _, params = parse_spec(ctx.cell.agent)
     request = AgentRequest(
@@ -166,18 +168,20 @@ def run_cell(
         except Exception as exc:  # a harness bug after the cell was judged: the row says so
             row = row.replace(outcome="error", error={"kind": "harness", "message": exception_text(exc)})
     finally:
-        row = _with_usage_of(row, usage, ctx.price_as)
+        row = _with_usage_of(row, usage, ctx.price_as, ctx.prices)
     total = time.monotonic() - t0
     row = row.replace(wall_s={**row.wall_s, "total": round(total, 3)}, finished_at=now_iso())
     return CellRun(row=row, score=score, agent_result=agent_result, workspace=workspace)
 
 
-def _with_usage_of(row: Row, usage: UsageFn | None, price_as: str | None) -> Row:
+def _with_usage_of(
+    row: Row, usage: UsageFn | None, price_as: str | None, prices: PriceTable | None = None
+) -> Row:
     """The row with the router's usage for the cell; a router that cannot report makes it an error."""
     if usage is None:
         return row
     try:
-        return _with_usage(row, usage(), price_as)
+        return _with_usage(row, usage(), price_as, prices)
     except Exception as exc:
         return row.replace(outcome="error", error={"kind": "router", "message": exception_text(exc)})
 
@@ -267,7 +271,9 @@ def _review(
     return row.replace(rounds=rounds_object(len(snapshots), outcomes, seconds))
 
 
-def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) -> Row:
+def _with_usage(
+    row: Row, usage: dict[str, Any], price_as: str | None = None, prices: PriceTable | None = None
+) -> Row:
     """Fold the router's per-cell totals into the row.
 
     An agent that failed while the router recorded backend errors on its cell failed *because of*
@@ -292,7 +298,7 @@ def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) ->
             **({"mid": models["mid"]} if mid else {}),
             "cloud": models.get("cloud"),
         },
-        cost_usd=_cost(usage, price_as),
+        cost_usd=_cost(usage, price_as, prices),
         decisions_ref=usage.get("decisions_ref", row.decisions_ref),
         sampling=usage.get("sampling", row.sampling),
     )
@@ -313,9 +319,10 @@ def _with_usage(row: Row, usage: dict[str, Any], price_as: str | None = None) ->
     return row
 
 
-def _cost(usage: dict[str, Any], price_as: str | None) -> dict[str, Any]:
+def _cost(usage: dict[str, Any], price_as: str | None, prices: PriceTable | None = None) -> dict[str, Any]:
     """The cell's cost: the router's list-price cost of the real cloud model, or the cloud side's
-    tokens priced as if billed at ``price_as`` (local tokens are always $0).
+    tokens priced as if billed at ``price_as`` from ``prices`` (None: the pinned table; local
+    tokens are always $0).
 
     With a mid tier (``mid_cost_usd`` in the usage) the mid tier is always priced at its own
     model's list price ($0 when it runs locally) and kept apart as ``mid``, so a later
@@ -326,7 +333,7 @@ def _cost(usage: dict[str, Any], price_as: str | None) -> dict[str, Any]:
         cost = {"scenario": "list-price", "value": usage.get("cost_usd")}
         return {**cost, "mid": usage["mid_cost_usd"]} if mid else cost
     tokens = usage.get("tokens") or {}
-    value = load_prices().cost_usd(
+    value = (prices or load_prices()).cost_usd(
         price_as,
         int(tokens.get("cloud_prompt", 0)),
         int(tokens.get("cloud_completion", 0)),

@@ -13,10 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_hybridarena.agents import BUILTIN_AGENTS, Agent, make_builtin_agent
 from pytest_hybridarena.results.rows import now_iso
-from pytest_hybridarena.router.specs import parse_spec
-from pytest_hybridarena.router.strategies.registry import check_tiers, make_strategy, register_strategy
 from pytest_hybridarena.shell import hookspecs
 from pytest_hybridarena.shell.collect import (
     TaskFile,
@@ -24,6 +21,7 @@ from pytest_hybridarena.shell.collect import (
     collect_directory,
     register_static_markers,
 )
+from pytest_hybridarena.shell.extensions import check_names, load_extensions
 from pytest_hybridarena.shell.item import ArenaItem, carry_on_report, status_of
 from pytest_hybridarena.shell.reruns import (
     adopt_last_selection,
@@ -34,7 +32,7 @@ from pytest_hybridarena.shell.reruns import (
 )
 from pytest_hybridarena.shell.session import results_path, run_manifest, write_manifest
 from pytest_hybridarena.shell.settings import ArenaSettings, add_options, resolve_settings
-from pytest_hybridarena.shell.state import ArenaState, make_agent, new_run_id, state_key
+from pytest_hybridarena.shell.state import ArenaState, new_run_id, state_key
 
 if TYPE_CHECKING:
     from pytest_hybridarena.router.server import RouterServer
@@ -66,8 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = _rerun_selection(config, resolve_settings(config))
     config.stash[settings_key] = settings
     config.stash[_task_collect_errors_key] = [0, 0]
-    config.pluginmanager.load_setuptools_entrypoints("pytest_hybridarena")
-    _check_names(config, settings)
+    load_extensions(config)  # the pytest_arena_add_* hooks, entry-point group included
+    check_names(config, settings)
     register_static_markers(config, settings.agents, settings.strategies)
 
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
@@ -115,26 +113,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     message = refusal(config, [item.nodeid for item in items])
     if message is not None:
         raise pytest.UsageError(message)
-
-
-def _check_names(config: pytest.Config, settings: ArenaSettings) -> None:
-    for spec in settings.agents:
-        agent = make_agent(config, spec)  # raises UsageError naming the known agents
-        check = getattr(agent, "check_params", None)  # optional: adapters that take @params
-        if check is not None:
-            try:
-                check(parse_spec(spec)[1])
-            except ValueError as exc:
-                raise pytest.UsageError(f"--arena-agents: {spec!r}: {exc}") from None
-    for added in config.hook.pytest_arena_add_strategies(config=config):
-        for name, factory in added.items():
-            register_strategy(name, factory, replace=True)
-    tiers = ("local", "cloud", "mid") if settings.mid else ("local", "cloud")
-    for spec in settings.strategies:
-        try:
-            check_tiers(spec, make_strategy(spec), tiers)  # the name, its parameters, its tiers
-        except ValueError as exc:
-            raise pytest.UsageError(f"--arena-strategies: {exc}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -249,15 +227,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
     """Error and timeout cells get their own status words, apart from unsolved (failed) cells."""
     return status_of(report, config.stash[settings_key].validate)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_arena_make_agent(name: str, params: dict[str, str], config: pytest.Config) -> Agent | None:
-    return make_builtin_agent(name)
-
-
-def pytest_arena_agent_names(config: pytest.Config) -> list[str]:
-    return sorted(BUILTIN_AGENTS)
 
 
 class PinnedRouters:

@@ -54,7 +54,12 @@ OPTIONS: tuple[Option, ...] = (
         "always-local",
     ),
     Option("seeds", "Comma-separated integer seeds; each is a replicate of every cell.", "42"),
-    Option("sandbox", "Where acceptance suites run: process (default) or docker.", "process"),
+    Option(
+        "sandbox",
+        "Where acceptance suites run: process (default), docker, or a sandbox an extension adds "
+        "(docs/extending.md).",
+        "process",
+    ),
     Option(
         "local",
         "Backend spec of the local model: scheme:model[@base-url][;k=v], scheme one of "
@@ -286,19 +291,28 @@ def parse_percent(value: str | None, source: str) -> float | None:
 
 
 def parse_backend(value: str, source: str) -> str:
-    from pytest_hybridarena.router.backends.registry import known_backends
+    """The spec's shape only: whether its scheme exists is known once the extensions are loaded
+    (``extensions.check_names``)."""
     from pytest_hybridarena.router.specs import parse_backend_spec
 
     try:
-        spec = parse_backend_spec(str(value))
+        parse_backend_spec(str(value))
     except ValueError as exc:
         raise pytest.UsageError(f"{source}: {exc}") from None
-    if spec.scheme not in known_backends():
-        raise pytest.UsageError(
-            f"{source}: backend spec {value!r} has unknown scheme {spec.scheme!r}; "
-            f"known: {', '.join(known_backends())}"
-        )
     return str(value)
+
+
+def parse_name(value: str, source: str) -> str:
+    """A plain name (a sandbox's): whether it exists is checked with the extensions loaded."""
+    from pytest_hybridarena.router.specs import parse_spec
+
+    try:
+        name, params = parse_spec(str(value))
+    except ValueError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+    if params or "@" in str(value):
+        raise pytest.UsageError(f"{source}: {value!r} takes no @parameters")
+    return name
 
 
 def parse_margin(value: str, source: str) -> float:
@@ -430,15 +444,16 @@ def role_strategies(roles: Roles) -> tuple[str, ...]:
 
 
 def parse_pricing(value: str | None, source: str) -> str | None:
-    """Load the price table once (so a bad file stops the run before any cell) and make it this
-    process's default; None restores the pinned table."""
+    """The price table's path (None: the pinned table), loaded once here so a bad file stops the run
+    before any cell. Nothing process-wide changes: the table travels in the settings and the state
+    (``ArenaState.prices``, ``RouterConfig.prices_path``)."""
     import tomllib
 
-    from pytest_hybridarena.pricing import use_table
+    from pytest_hybridarena.pricing import load_prices
 
     path = None if value in (None, "") else str(value)
     try:
-        use_table(path)
+        load_prices(path)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise pytest.UsageError(
             f"{source}: cannot use {path!r} as a price table: {exc} "
@@ -447,10 +462,11 @@ def parse_pricing(value: str | None, source: str) -> str | None:
     return path
 
 
-def parse_price_model(value: str, source: str) -> str:
+def parse_price_model(value: str, source: str, pricing: str | None = None) -> str:
+    """A model the price table in use (``--arena-pricing``'s, else the pinned one) knows."""
     from pytest_hybridarena.pricing import load_prices
 
-    table = load_prices()
+    table = load_prices(pricing)
     if table.resolve(value) is None:
         raise pytest.UsageError(
             f"{source}: {value!r} is not in the price table; known: {', '.join(sorted(table.prices))}"
@@ -458,9 +474,11 @@ def parse_price_model(value: str, source: str) -> str:
     return str(value)
 
 
-def _price_as(config: pytest.Config, cloud: str) -> str | None:
+def _price_as(config: pytest.Config, cloud: str, pricing: str | None) -> str | None:
     """An explicit choice wins; an embedded cloud (a stand-in) is priced as the model it stands in for."""
-    chosen = _get(config, "price-as", lambda v, s: None if v in (None, "") else parse_price_model(v, s))
+    chosen = _get(
+        config, "price-as", lambda v, s: None if v in (None, "") else parse_price_model(v, s, pricing)
+    )
     if chosen is None and cloud.startswith("embedded:"):
         return STAND_IN_PRICE
     return chosen
@@ -536,6 +554,12 @@ def _tier_settings(
     return guards, tuple((tier, float(timeouts[tier])) for tier in tiers if tier in timeouts)
 
 
+def option_source(config: pytest.Config, name: str) -> str:
+    """Where ``--arena-<name>``'s value came from (the flag, the environment variable or the ini
+    key), for error messages about it."""
+    return _raw(config, next(o for o in OPTIONS if o.name == name))[1]
+
+
 def _get(config: pytest.Config, name: str, parse: Callable[[Any, str], T]) -> T:
     opt = next(o for o in OPTIONS if o.name == name)
     value, source = _raw(config, opt)
@@ -578,11 +602,11 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
         agents=tuple(sorted(agents)),
         strategies=tuple(sorted(strategies)),
         seeds=seeds,
-        sandbox=_get(config, "sandbox", parse_choice(("process", "docker"))),
+        sandbox=_get(config, "sandbox", parse_name),
         local=_get(config, "local", parse_backend),
         cloud=cloud,
         mid=_get(config, "mid", lambda v, s: None if v in (None, "") else parse_backend(v, s)),
-        price_as=_price_as(config, cloud),
+        price_as=_price_as(config, cloud, pricing),
         pricing=pricing,
         roles=roles,
         out=_get(config, "out", parse_out(resume) if controller else _as_given),

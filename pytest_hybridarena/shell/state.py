@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_hybridarena.agents.base import Agent
-from pytest_hybridarena.pricing import load_prices
+from pytest_hybridarena.pricing import PriceTable, load_prices
 from pytest_hybridarena.results.rows import config_sha
 from pytest_hybridarena.router.settings import RouterConfig
 from pytest_hybridarena.router.specs import parse_spec
@@ -23,6 +23,7 @@ from pytest_hybridarena.run.breaker import BackendBreaker
 from pytest_hybridarena.run.resume import ResumeIndex
 from pytest_hybridarena.run.sandbox import Sandbox, make_sandbox
 from pytest_hybridarena.run.tasks import task_sha
+from pytest_hybridarena.shell import extensions
 from pytest_hybridarena.shell.settings import ArenaSettings
 
 __all__ = ["ArenaState", "make_agent", "new_run_id", "pricing_sha", "state_key"]
@@ -33,26 +34,18 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
 
-def pricing_sha() -> str | None:
-    """SHA-256 of the price table in use: the pinned one shipped in ``pytest_hybridarena.pricing``,
-    or the file given with ``--arena-pricing`` (None if absent)."""
+def pricing_sha(path: str | Path | None = None) -> str | None:
+    """SHA-256 of a price table: the pinned one shipped in ``pytest_hybridarena.pricing``, or the
+    file at ``path`` (``--arena-pricing``); None if it cannot be read."""
     try:
-        return load_prices().sha256
+        return load_prices(path).sha256
     except (OSError, ModuleNotFoundError, ValueError):
         return None
 
 
 def make_agent(config: pytest.Config, spec: str) -> Agent:
-    """Build an agent through the ``pytest_arena_make_agent`` hook; UsageError for unknown names."""
-    try:
-        name, params = parse_spec(spec)
-    except ValueError as exc:
-        raise pytest.UsageError(f"--arena-agents: {exc}") from None
-    agent: Agent | None = config.hook.pytest_arena_make_agent(name=name, params=params, config=config)
-    if agent is None:
-        known = sorted({n for names in config.hook.pytest_arena_agent_names(config=config) for n in names})
-        raise pytest.UsageError(f"--arena-agents: unknown agent {name!r}; known agents: {', '.join(known)}")
-    return agent
+    """Build an agent through the hooks (``extensions.make_agent``); UsageError for unknown names."""
+    return extensions.make_agent(config, spec)
 
 
 @dataclass
@@ -62,13 +55,26 @@ class ArenaState:
     run_id: str
     run_dir: Path
     plugin_version: str
-    pricing_sha: str | None = field(default_factory=pricing_sha)
     _agents: dict[str, Agent] = field(default_factory=dict)
     _sandbox: Sandbox | None = None
     _sandbox_ok: tuple[bool, str] | None = None
     _resume: ResumeIndex | None = None
     _task_shas: dict[Path, str] = field(default_factory=dict)
     breaker: BackendBreaker = field(default_factory=BackendBreaker)
+
+    @functools.cached_property
+    def prices_path(self) -> Path | None:
+        """``--arena-pricing``'s table, made absolute (None: the pinned table)."""
+        return Path(self.settings.pricing).resolve() if self.settings.pricing else None
+
+    @functools.cached_property
+    def prices(self) -> PriceTable:
+        """The price table of this run, loaded once per process (settings checked it loads)."""
+        return load_prices(self.prices_path)
+
+    @functools.cached_property
+    def pricing_sha(self) -> str | None:
+        return pricing_sha(self.prices_path)
 
     def router_config(self, local: str | None = None) -> RouterConfig:
         """Router settings for this process; decisions go to one log file per worker (and per pinned
@@ -86,6 +92,10 @@ class ArenaState:
             record_dir=Path(self.settings.record) if self.settings.record else None,
             replay_dir=Path(self.settings.replay) if self.settings.replay else None,
             replay_fallback=self.settings.replay_fallback,
+            prices_path=self.prices_path,
+            # The backends and strategies the hooks added (docs/extending.md), built in the router.
+            backends=extensions.extensions(self.config).backends,
+            strategies=extensions.extensions(self.config).strategies,
             **self.settings.router_options(),  # per-tier guards and call limits
         )
 
@@ -145,7 +155,9 @@ class ArenaState:
     @property
     def sandbox(self) -> Sandbox:
         if self._sandbox is None:
-            self._sandbox = make_sandbox(self.settings.sandbox)
+            self._sandbox = make_sandbox(
+                self.settings.sandbox, factories=extensions.extensions(self.config).sandboxes
+            )
         return self._sandbox
 
     def sandbox_available(self) -> tuple[bool, str]:

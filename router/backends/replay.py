@@ -339,17 +339,18 @@ class Taping:
         self.library = TapeLibrary(config.replay_dir) if config.replay_dir is not None else None
         self.recorder = Recorder(config.record_dir) if config.record_dir is not None else None
         self.fallback = config.replay_fallback
+        self.factories = config.backends  # None: the built-in schemes
 
     def backend(self, spec: str, options: BackendOptions, role: str) -> Backend:
         backend: Backend
         if self.library is None:
-            backend = make_backend(spec, options)
+            backend = make_backend(spec, options, self.factories)
         else:
             parsed = parse_backend_spec(spec)
-            if parsed.scheme not in known_backends():
-                known = ", ".join(known_backends())
+            if parsed.scheme not in known_backends(self.factories):
+                known = ", ".join(known_backends(self.factories))
                 raise ValueError(f"backend spec {spec!r}: unknown scheme {parsed.scheme!r}; known: {known}")
-            real = make_backend(parsed, options) if self.fallback else None
+            real = make_backend(parsed, options, self.factories) if self.fallback else None
             backend = ReplayBackend(parsed, options, role, self.library, real)
         if self.recorder is not None:
             backend = RecordingBackend(backend, role, self.recorder)

@@ -7,15 +7,16 @@ from .base import (
     Strategy,
     StrategyBase,
 )
-from .registry import known_strategies, make_strategy, register_strategy
+from .registry import BUILTIN_STRATEGIES, StrategyFactory, known_strategies, make_strategy
 
 __all__ = [
+    "BUILTIN_STRATEGIES",
     "CallOutcome",
-    "SessionContext",
     "Decision",
+    "SessionContext",
     "Strategy",
     "StrategyBase",
+    "StrategyFactory",
     "known_strategies",
     "make_strategy",
-    "register_strategy",
 ]

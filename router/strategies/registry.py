@@ -1,14 +1,18 @@
-"""Strategy registry: built-ins, then the ``pytest_hybridarena.strategies`` entry-point group.
+"""Strategy factories by name: the built-in ones, and whatever mapping the router is given.
 
 A factory takes the spec's parameters (``{"threshold": "10"}``) and returns a fresh strategy
 object; one object is made per cell, so per-cell state never leaks between cells. Names are
 validated when a cell opens: a typo fails fast with the list of known names.
+
+There is no process-wide registration: the router looks names up in the mapping it was built with
+(``RouterConfig.strategies``; None means :data:`BUILTIN_STRATEGIES`). The pytest plugin collects
+that mapping from the ``pytest_arena_add_strategies`` hook (``docs/extending.md``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from importlib.metadata import entry_points
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 
 from ..specs import parse_spec
 from .always import AlwaysCloud, AlwaysLocal
@@ -23,68 +27,53 @@ from .rules import Rules
 from .turbo import Turbo
 
 __all__ = [
-    "ENTRY_POINT_GROUP",
+    "BUILTIN_STRATEGIES",
     "StrategyFactory",
+    "check_strategy_name",
     "check_tiers",
     "known_strategies",
     "make_strategy",
-    "register_strategy",
 ]
 
-ENTRY_POINT_GROUP = "pytest_hybridarena.strategies"
 StrategyFactory = Callable[[dict[str, str]], Strategy]
 
-_BUILTIN: dict[str, StrategyFactory] = {
-    "always-local": AlwaysLocal,
-    "always-cloud": AlwaysCloud,
-    "rules": Rules,
-    "heuristic": Heuristic,
-    "llm-classifier": LLMClassifier,
-    "embedding-knn": EmbeddingKNN,
-    "cascade": Cascade,
-    "phase-aware": PhaseAware,
-    "escalate": Escalate,
-    "turbo": Turbo,
-}
-_REGISTRY: dict[str, StrategyFactory] = dict(_BUILTIN)
-_entry_points_loaded = False
+#: The bundled strategies (read-only; pass a mapping of your own to add or replace some).
+BUILTIN_STRATEGIES: Mapping[str, StrategyFactory] = MappingProxyType(
+    {
+        "always-local": AlwaysLocal,
+        "always-cloud": AlwaysCloud,
+        "rules": Rules,
+        "heuristic": Heuristic,
+        "llm-classifier": LLMClassifier,
+        "embedding-knn": EmbeddingKNN,
+        "cascade": Cascade,
+        "phase-aware": PhaseAware,
+        "escalate": Escalate,
+        "turbo": Turbo,
+    }
+)
 
 
-def register_strategy(name: str, factory: StrategyFactory, *, replace: bool = False) -> None:
-    """Add a strategy under ``name`` (a plain function: the plugin's hook calls it too)."""
-    parse_spec(name)  # validates the name's characters
-    if "@" in name:
-        raise ValueError(f"strategy name {name!r} must not contain '@' (parameters go in the spec)")
-    if name in _REGISTRY and not replace:
-        raise ValueError(f"strategy {name!r} is already registered (pass replace=True to override)")
-    _REGISTRY[name] = factory
+def check_strategy_name(name: str) -> None:
+    """ValueError unless ``name`` can stand as a strategy's name in a spec (no ``@``, no spaces)."""
+    if "@" in name or parse_spec(name)[0] != name:
+        raise ValueError(f"strategy name {name!r} must be a plain name (parameters go in the spec)")
 
 
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in _REGISTRY:
-            _REGISTRY[ep.name] = ep.load()
+def known_strategies(factories: Mapping[str, StrategyFactory] | None = None) -> list[str]:
+    """The names ``factories`` (None: the built-in ones) can make, sorted."""
+    return sorted(BUILTIN_STRATEGIES if factories is None else factories)
 
 
-def known_strategies() -> list[str]:
-    _load_entry_points()
-    return sorted(_REGISTRY)
-
-
-def make_strategy(spec: str) -> Strategy:
-    """A fresh strategy for ``name@k=v;k2=v2``. ValueError names a bad name (listing the known
-    ones) or a bad parameter."""
-    _load_entry_points()
+def make_strategy(spec: str, factories: Mapping[str, StrategyFactory] | None = None) -> Strategy:
+    """A fresh strategy for ``name@k=v;k2=v2`` from ``factories`` (None: the built-in ones).
+    ValueError names a bad name (listing the known ones) or a bad parameter."""
+    table = BUILTIN_STRATEGIES if factories is None else factories
     name, params = parse_spec(spec)
-    factory = _REGISTRY.get(name)
+    factory = table.get(name)
     if factory is None:
-        raise ValueError(
-            f"unknown strategy {name!r} in {spec!r}; known strategies: {', '.join(sorted(_REGISTRY))}"
-        )
+        known = ", ".join(sorted(table))
+        raise ValueError(f"unknown strategy {name!r} in {spec!r}; known strategies: {known}")
     return factory(params)
 
 

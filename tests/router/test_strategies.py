@@ -12,7 +12,11 @@ from pytest_hybridarena.router.specs import parse_backend_spec, parse_spec
 from pytest_hybridarena.router.strategies.base import CallOutcome, Decision, SessionContext
 from pytest_hybridarena.router.strategies.features import keyword_hits
 from pytest_hybridarena.router.strategies.phase import detect_phase
-from pytest_hybridarena.router.strategies.registry import known_strategies, make_strategy, register_strategy
+from pytest_hybridarena.router.strategies.registry import (
+    BUILTIN_STRATEGIES,
+    known_strategies,
+    make_strategy,
+)
 from pytest_hybridarena.router.wire.shapes import ChatRequest
 from tests.router import aider_prompts
 
@@ -389,8 +393,10 @@ def test_registered_strategy_is_made_per_cell() -> None:
         def observe(self, outcome: CallOutcome, context: SessionContext) -> None:
             return None
 
-    register_strategy("mine-test", Mine, replace=True)
-    a, b = make_strategy("mine-test@x=1"), make_strategy("mine-test")
+    table = {**BUILTIN_STRATEGIES, "mine-test": Mine}
+    a, b = make_strategy("mine-test@x=1", table), make_strategy("mine-test", table)
+    with pytest.raises(ValueError, match="unknown strategy 'mine-test'"):
+        make_strategy("mine-test")  # nothing process-wide: the built-in table stays as it was
     assert a is not b
     assert a.params == {"x": "1"}
 
