@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from pytest_hybridarena import pricing_refresh
 from pytest_hybridarena.results import compare, report
-from pytest_hybridarena.run.catalog import find_tasks, render_catalog, task_entry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,18 +32,28 @@ def main(argv: list[str] | None = None) -> int:
     pricing_refresh.add_arguments(sub.add_parser("pricing", help="maintain the price table"))
     args = parser.parse_args(argv)
     if args.command == "report":
-        return report.run(args)
+        return report.run(args, promote=_promote)
     if args.command == "compare":
         return compare.run(args)
     if args.command == "pricing":
         return pricing_refresh.run(args)
     if args.command == "tasks":
+        from pytest_hybridarena.run.catalog import find_tasks, render_catalog, task_entry  # scoring, sandbox
+
         if not args.path.is_dir():
             parser.error(f"{args.path} is not a folder")
         entries = [task_entry(folder) for folder in find_tasks(args.path)]
         print(render_catalog(entries))
         return 1 if any(e.spec is None or e.tests is None for e in entries) else 0
     return 2  # pragma: no cover (argparse enforces the command)
+
+
+def _promote(rows: list[Any], args: argparse.Namespace) -> int:
+    """``report --promote``: the promotion step on the rows the report just read."""
+    from pytest_hybridarena.promotion.promote import PromotionSettings, promote_command
+
+    settings = PromotionSettings(margin=args.margin / 100.0, resamples=args.resamples)
+    return promote_command(rows, args.inputs, args.roles, args.out or Path("reports"), settings)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from aiohttp import web
 from pytest_hybridarena.pricing import load_prices
 
 from .backends.base import Backend, BackendOptions, Guards
-from .backends.replay import Taping
+from .backends.taping import Taping
 from .decisions import DecisionLog
 from .guards import takes_repeat_penalty
 from .handlers import routes

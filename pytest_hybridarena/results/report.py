@@ -13,7 +13,7 @@ import json
 import math
 import sys
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -569,8 +569,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    """The ``report`` command; 0 on success, 2 for unusable inputs (the message says which)."""
+def run(
+    args: argparse.Namespace, promote: Callable[[list[Any], argparse.Namespace], int] | None = None
+) -> int:
+    """The ``report`` command; 0 on success, 2 for unusable inputs (the message says which).
+    ``--promote`` hands the rows to ``promote`` (the CLI passes ``promotion.promote``'s command:
+    results/ never imports promotion/)."""
     if not 0.0 <= args.margin < 100.0:
         print(f"report: --margin is in points (0-100), got {args.margin}", file=sys.stderr)
         return 2
@@ -614,8 +618,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"wrote {write_html(aggregate, shown, out)}")
     if args.promote:
-        from pytest_hybridarena.promotion.promote import PromotionSettings, promote_command
-
-        settings = PromotionSettings(margin=args.margin / 100.0, resamples=args.resamples)
-        return promote_command(rows, args.inputs, args.roles, args.out or Path("reports"), settings)
+        if promote is None:
+            print("report: --promote is not available here (run python -m pytest_hybridarena report)")
+            return 2
+        return promote(rows, args)
     return 0

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..settings import RouterConfig
 from ..specs import BackendSpec, parse_backend_spec
 from ..tapes import (
     EMBEDDINGS_TAPE,
@@ -45,9 +44,8 @@ from ..tapes import (
 )
 from ..wire.shapes import JSON, ChatRequest, Chunk, Completion
 from .base import Backend, BackendOptions, Stream, UpstreamError
-from .registry import known_backends, make_backend
 
-__all__ = ["RecordingBackend", "ReplayBackend", "Taping", "flush_tapes", "replay_backend_from_spec"]
+__all__ = ["Recorder", "RecordingBackend", "ReplayBackend", "flush_tapes", "replay_backend_from_spec"]
 
 
 @dataclass
@@ -327,34 +325,6 @@ class ReplayBackend(Backend):
     async def aclose(self) -> None:
         if self.fallback is not None:
             await self.fallback.aclose()
-
-
-# -- building a router's backends ---------------------------------------------------------------
-class Taping:
-    """Builds one router's backends with replay and/or recording around them, as the config says.
-    With ``replay_dir`` and no fallback, the real backends are never constructed (no model loads,
-    no key is read); recording wraps outermost, so a replay with fallback re-records whole cells."""
-
-    def __init__(self, config: RouterConfig) -> None:
-        self.library = TapeLibrary(config.replay_dir) if config.replay_dir is not None else None
-        self.recorder = Recorder(config.record_dir) if config.record_dir is not None else None
-        self.fallback = config.replay_fallback
-        self.factories = config.backends  # None: the built-in schemes
-
-    def backend(self, spec: str, options: BackendOptions, role: str) -> Backend:
-        backend: Backend
-        if self.library is None:
-            backend = make_backend(spec, options, self.factories)
-        else:
-            parsed = parse_backend_spec(spec)
-            if parsed.scheme not in known_backends(self.factories):
-                known = ", ".join(known_backends(self.factories))
-                raise ValueError(f"backend spec {spec!r}: unknown scheme {parsed.scheme!r}; known: {known}")
-            real = make_backend(parsed, options, self.factories) if self.fallback else None
-            backend = ReplayBackend(parsed, options, role, self.library, real)
-        if self.recorder is not None:
-            backend = RecordingBackend(backend, role, self.recorder)
-        return backend
 
 
 def flush_tapes(backends: Iterable[Backend], timeout_s: float = 10.0) -> None:
