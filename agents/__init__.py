@@ -3,17 +3,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from .aider import AiderAgent
 from .base import Agent, AgentEndpoint, AgentRequest, AgentResult
-from .builtin import BuiltinAgent
-from .claude_code import ClaudeCodeAgent
-from .cline import ClineAgent
-from .mini_swe_agent import MiniSweAgent
-from .nop import NopAgent
-from .opencode import OpencodeAgent
-from .oracle import OracleAgent
 
 __all__ = [
     "BUILTIN_AGENTS",
@@ -24,15 +17,29 @@ __all__ = [
     "make_builtin_agent",
 ]
 
+
+def _bundled(module: str, name: str) -> Callable[[], Agent]:
+    """A factory that imports its adapter's module on first use: the adapters pull in httpx and
+    friends, which a session that never runs them (``pytest --co``, a run of the controls) should
+    not pay for."""
+
+    def factory() -> Agent:
+        agent: Agent = getattr(importlib.import_module(f".{module}", __name__), name)()
+        return agent
+
+    factory.__name__ = factory.__qualname__ = name
+    return factory
+
+
 BUILTIN_AGENTS: dict[str, Callable[[], Agent]] = {
-    "aider": AiderAgent,
-    "builtin": BuiltinAgent,
-    "claude-code": ClaudeCodeAgent,
-    "cline": ClineAgent,
-    "mini-swe-agent": MiniSweAgent,
-    "nop": NopAgent,
-    "opencode": OpencodeAgent,
-    "oracle": OracleAgent,
+    "aider": _bundled("aider", "AiderAgent"),
+    "builtin": _bundled("builtin", "BuiltinAgent"),
+    "claude-code": _bundled("claude_code", "ClaudeCodeAgent"),
+    "cline": _bundled("cline", "ClineAgent"),
+    "mini-swe-agent": _bundled("mini_swe_agent", "MiniSweAgent"),
+    "nop": _bundled("nop", "NopAgent"),
+    "opencode": _bundled("opencode", "OpencodeAgent"),
+    "oracle": _bundled("oracle", "OracleAgent"),
 }
 
 

@@ -4,10 +4,17 @@ according to a routing strategy, and accounts for every call per cell.
 Import by full name (``pytest_hybridarena.router``); no pytest imports anywhere in here.
 """
 
-from .backends.registry import builtin_backends, known_backends, make_backend
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .settings import RouterConfig
 from .specs import format_spec, parse_backend_spec, parse_spec
-from .strategies.registry import BUILTIN_STRATEGIES, known_strategies, make_strategy
+
+if TYPE_CHECKING:
+    from .backends.registry import builtin_backends, known_backends, make_backend
+    from .strategies.registry import BUILTIN_STRATEGIES, known_strategies, make_strategy
 
 __all__ = [
     "BUILTIN_STRATEGIES",
@@ -21,3 +28,23 @@ __all__ = [
     "parse_backend_spec",
     "parse_spec",
 ]
+
+_LAZY = {
+    "builtin_backends": ".backends.registry",
+    "known_backends": ".backends.registry",
+    "make_backend": ".backends.registry",
+    "BUILTIN_STRATEGIES": ".strategies.registry",
+    "known_strategies": ".strategies.registry",
+    "make_strategy": ".strategies.registry",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, imported from their module on first use (PEP 562): importing this package
+    for one light module (``specs``, ``settings``) must not load aiohttp or every strategy."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -10,13 +10,16 @@ mapping from the ``pytest_arena_add_backends`` hook and hands it to every router
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ..specs import BackendSpec, parse_backend_spec
-from .base import Backend, BackendOptions
+
+if TYPE_CHECKING:  # base.py imports aiohttp: only a backend being built needs it
+    from .base import Backend, BackendOptions
 
 __all__ = ["BackendFactory", "builtin_backends", "check_scheme", "known_backends", "make_backend"]
 
-BackendFactory = Callable[[BackendSpec, BackendOptions], Backend]
+BackendFactory = Callable[[BackendSpec, "BackendOptions"], "Backend"]
 
 
 def _openai(spec: BackendSpec, options: BackendOptions) -> Backend:

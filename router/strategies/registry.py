@@ -11,20 +11,12 @@ that mapping from the ``pytest_arena_add_strategies`` hook (``docs/extending.md`
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 from ..specs import parse_spec
-from .always import AlwaysCloud, AlwaysLocal
 from .base import Strategy
-from .cascade import Cascade
-from .classifier import LLMClassifier
-from .escalate import Escalate
-from .heuristic import Heuristic
-from .knn import EmbeddingKNN
-from .phase import PhaseAware
-from .rules import Rules
-from .turbo import Turbo
 
 __all__ = [
     "BUILTIN_STRATEGIES",
@@ -37,19 +29,32 @@ __all__ = [
 
 StrategyFactory = Callable[[dict[str, str]], Strategy]
 
+
+def _bundled(module: str, name: str) -> StrategyFactory:
+    """The class ``name`` of ``module``, imported when the first strategy of its kind is made:
+    checking a session's strategy names must not load every strategy's dependencies (numpy)."""
+
+    def factory(params: dict[str, str]) -> Strategy:
+        strategy: Strategy = getattr(importlib.import_module(f".{module}", __package__), name)(params)
+        return strategy
+
+    factory.__name__ = factory.__qualname__ = name
+    return factory
+
+
 #: The bundled strategies (read-only; pass a mapping of your own to add or replace some).
 BUILTIN_STRATEGIES: Mapping[str, StrategyFactory] = MappingProxyType(
     {
-        "always-local": AlwaysLocal,
-        "always-cloud": AlwaysCloud,
-        "rules": Rules,
-        "heuristic": Heuristic,
-        "llm-classifier": LLMClassifier,
-        "embedding-knn": EmbeddingKNN,
-        "cascade": Cascade,
-        "phase-aware": PhaseAware,
-        "escalate": Escalate,
-        "turbo": Turbo,
+        "always-local": _bundled("always", "AlwaysLocal"),
+        "always-cloud": _bundled("always", "AlwaysCloud"),
+        "rules": _bundled("rules", "Rules"),
+        "heuristic": _bundled("heuristic", "Heuristic"),
+        "llm-classifier": _bundled("classifier", "LLMClassifier"),
+        "embedding-knn": _bundled("knn", "EmbeddingKNN"),
+        "cascade": _bundled("cascade", "Cascade"),
+        "phase-aware": _bundled("phase", "PhaseAware"),
+        "escalate": _bundled("escalate", "Escalate"),
+        "turbo": _bundled("turbo", "Turbo"),
     }
 )
 
