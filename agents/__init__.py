@@ -1,5 +1,6 @@
 """Agent adapters. No pytest imports here: the plugin finds agents through the
-``pytest_arena_make_agent`` hook, whose default implementation calls :func:`make_builtin_agent`."""
+``pytest_arena_add_agents`` hook, whose bundled implementation returns :data:`BUILTIN_AGENTS`
+(``docs/extending.md``)."""
 
 from __future__ import annotations
 
