@@ -5,6 +5,11 @@
 them with an import hook mypy does not run). So this script lays out the import tree the way it is
 installed — a temporary folder of symlinks, built from the mapping in ``pyproject.toml`` — and
 checks that.
+
+No mypy setting replaces this: mypy finds ``a.b.c`` only as ``<search path>/a/b/c``, and neither
+``mypy_path``, ``explicit_package_bases`` nor namespace packages can place ``pytest_hybridarena.router``
+in ``router/``. The one installed layout mypy can read, setuptools' strict editable mode, is a link
+tree of its own (under ``build/``, rebuilt on every reinstall).
 """
 
 from __future__ import annotations
