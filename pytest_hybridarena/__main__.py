@@ -7,6 +7,8 @@ Commands:
                    tables, write aggregate.json and summary.md (docs/report.md)
     compare A B    pair the cells two runs share and print B − A per cell with its interval and
                    verdict (docs/report.md)
+    provision HOST make a host ready for xdist workers over ssh: same version, same task tree
+                   (docs/scaling.md)
     pricing refresh
                    rebuild the price table from LiteLLM's bundled cost map and print the diff
 """
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena import pricing_refresh
+from pytest_hybridarena import pricing_refresh, provision
 from pytest_hybridarena.results import compare, report
 
 
@@ -30,11 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_arguments(sub.add_parser("report", help="re-analyze results offline"))
     compare.add_arguments(sub.add_parser("compare", help="compare two runs cell by cell"))
     pricing_refresh.add_arguments(sub.add_parser("pricing", help="maintain the price table"))
+    provision.add_arguments(sub.add_parser("provision", help="make a host ready for ssh workers"))
     args = parser.parse_args(argv)
     if args.command == "report":
         return report.run(args, promote=_promote)
     if args.command == "compare":
         return compare.run(args)
+    if args.command == "provision":
+        return provision.run(args)
     if args.command == "pricing":
         return pricing_refresh.run(args)
     if args.command == "tasks":

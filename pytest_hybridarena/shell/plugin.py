@@ -22,6 +22,7 @@ from pytest_hybridarena.shell.collect import (
     register_static_markers,
 )
 from pytest_hybridarena.shell.extensions import check_names, load_extensions
+from pytest_hybridarena.shell.hosts import ship_resume, with_shipped_resume
 from pytest_hybridarena.shell.item import ArenaItem, carry_on_report, status_of
 from pytest_hybridarena.shell.reruns import (
     adopt_last_selection,
@@ -62,6 +63,7 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     settings = _rerun_selection(config, resolve_settings(config))
+    settings = with_shipped_resume(config, settings)  # --arena-resume on another host (shell/hosts.py)
     config.stash[settings_key] = settings
     config.stash[_task_collect_errors_key] = [0, 0]
     load_extensions(config)  # the pytest_arena_add_* hooks, entry-point group included
@@ -78,6 +80,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "hybridarena-xdist")
+        if workerinput is None:  # a dead remote host stays dead: go on without it (shell/hosts.py)
+            from pytest_hybridarena.shell.hosts import LostHosts
+
+            config.pluginmanager.register(LostHosts(), "hybridarena-hosts")
     if workerinput is None and not config.option.collectonly:
         from pytest_hybridarena.shell.progress import ProgressReporter  # not needed to collect
         from pytest_hybridarena.shell.terminal import ArenaReporter
@@ -296,6 +302,7 @@ class XdistHooks:
         state = node.config.stash[state_key]
         node.workerinput["arena_run_id"] = state.run_id
         node.workerinput["arena_run_dir"] = str(state.run_dir)
+        ship_resume(node, state.settings.resume)
         if _rerun_note_key in node.config.stash:  # --lf/--sw took the last run's selection
             node.workerinput["arena_selection"] = selection_of(state.settings, state.run_id)
 

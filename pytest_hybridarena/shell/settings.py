@@ -594,7 +594,8 @@ def resolve_settings(config: pytest.Config) -> ArenaSettings:
     if replay_fallback and not replay:
         raise pytest.UsageError("--arena-replay-fallback needs --arena-replay=<folder>")
     tier_guards, call_timeouts = _tier_settings(config)
-    if resume and not os.path.isfile(resume):
+    # A worker reads the rows the controller shipped (shell/hosts.py): the path may not exist on its host.
+    if resume and not hasattr(config, "workerinput") and not os.path.isfile(resume):
         raise pytest.UsageError(f"--arena-resume: {resume!r} is not a file (give the results.jsonl of a run)")
     # The controller checks where it writes; a worker (xdist) only ships rows to it.
     controller = not hasattr(config, "workerinput")
