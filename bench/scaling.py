@@ -1,7 +1,11 @@
 """Scaling: the same sweep at ``-n 1, 2, 4, 8`` against a latency-bound fake model.
 
-    python bench/scaling.py [--tasks 8] [--calls 2] [--latency 1.5] [--workers 1,2,4,8]
+    python bench/scaling.py [--tasks 8] [--calls 2] [--latency 2] [--workers 1,2,4,8]
                             [--dist load[,worksteal]] [--repeat 1]
+
+I/O-bound concurrency on a small machine (a slow remote model: every call answered after 2 s):
+
+    python bench/scaling.py --tasks 16 --calls 8 --latency 2 --workers 1,2,4,8
 
 The fake OpenAI-compatible upstream answers every call after a fixed delay (the LLM is the
 bottleneck, as in a real sweep); each cell's agent makes ``--calls`` calls through the cell's
@@ -13,7 +17,10 @@ Where the rest of the wall goes, from the rows (results.jsonl) and the sweep's C
 (``RUSAGE_CHILDREN``): start-up (command start -> first cell starts), the median cell (agent +
 scoring), the tail (last cell ends -> command exits), and the CPU seconds the whole sweep used.
 ``--dist`` compares xdist schedulers; ``--repeat`` runs every configuration again (order rotated),
-and the figures are medians.
+and the figures are medians. Memory: the peak resident set (``VmHWM``) of every xdist worker
+process (at ``-n 1``: the single pytest process), sampled from /proc while the sweep runs; the
+table gives the median worker's peak and the sum over workers. The load average (``os.getloadavg``)
+before and after the run is printed with the table: the figures mean little on a busy machine.
 """
 
 from __future__ import annotations
@@ -129,11 +136,20 @@ def run_sweep(root: Path, url: str, workers: int, calls: int, dist: str = "load"
     env.pop("PYTEST_ADDOPTS", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
-    proc = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.Popen(
+        args, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+    sampler = threading.Thread(target=sample_peaks, args=(proc.pid, workers > 1, peaks, done), daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
     t1 = time.time()
+    done.set()
+    sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"sweep at -n {workers} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"sweep at -n {workers} failed:\n{stdout[-3000:]}\n{stderr[-2000:]}")
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     starts = [datetime.fromisoformat(r["started_at"]).timestamp() for r in rows]
     ends = [datetime.fromisoformat(r["finished_at"]).timestamp() for r in rows]
@@ -144,18 +160,55 @@ def run_sweep(root: Path, url: str, workers: int, calls: int, dist: str = "load"
         "tail": t1 - max(ends),
         "cell": statistics.median(e - s for s, e in zip(starts, ends, strict=True)),
         "score": statistics.median(r["wall_s"]["score"] for r in rows),
+        "rss_worker": statistics.median(peaks.values()) / 1024 if peaks else float("nan"),
+        "rss_total": sum(peaks.values()) / 1024,
     }
+
+
+def _status_kb(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # field 4: the parent's pid
+                found.append(int(entry.name))
+    return found
+
+
+def sample_peaks(pid: int, xdist: bool, peaks: dict[int, int], done: threading.Event) -> None:
+    """Peak resident set (kB) of each worker: the pytest process's children under xdist (the
+    workers; the sandboxed suites they start are their children), else the pytest process."""
+    while not done.is_set():
+        for worker in _children(pid) if xdist else [pid]:
+            peak = _status_kb(worker, "VmHWM")
+            if peak is not None:
+                peaks[worker] = max(peaks.get(worker, 0), peak)
+        done.wait(0.5)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=8)
     parser.add_argument("--calls", type=int, default=2)
-    parser.add_argument("--latency", type=float, default=1.5, help="seconds per model call")
+    parser.add_argument("--latency", type=float, default=2.0, help="seconds per model call")
     parser.add_argument("--workers", default="1,2,4,8")
     parser.add_argument("--dist", default="load", help="xdist schedulers to compare, comma-separated")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     url, stop = start_fake(args.latency)
     counts = [int(w) for w in args.workers.split(",")]
     dists = args.dist.split(",")
@@ -175,19 +228,25 @@ def main() -> None:
         return float(statistics.median(r[key] for r in runs[config]))
 
     base = med(configs[0], "wall")
+    load_after = os.getloadavg()
     print(
         f"scaling: {args.tasks} cells × {args.calls} calls × {args.latency}s latency, {os.cpu_count()} CPUs, "
-        f"{args.repeat} repeat(s), medians"
+        f"{args.repeat} repeat(s), medians; load average before "
+        f"{' '.join(f'{x:.2f}' for x in load_before)}, after {' '.join(f'{x:.2f}' for x in load_after)}"
     )
-    print("| workers | dist | wall s | speedup | ideal | start-up s | median cell s | tail s | CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| workers | dist | wall s | speedup | ideal | start-up s | median cell s | tail s | CPU s "
+        "| RSS/worker MB | RSS all workers MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for n, d in configs:
         ideal = min(n, args.tasks) / counts[0]
         c = (n, d)
         print(
             f"| {n} | {d if n > 1 else '-'} | {med(c, 'wall'):.1f} | {base / med(c, 'wall'):.2f}× "
             f"| {ideal:.0f}× "
-            f"| {med(c, 'startup'):.2f} | {med(c, 'cell'):.2f} | {med(c, 'tail'):.2f} | {med(c, 'cpu'):.1f} |"
+            f"| {med(c, 'startup'):.2f} | {med(c, 'cell'):.2f} | {med(c, 'tail'):.2f} | {med(c, 'cpu'):.1f} "
+            f"| {med(c, 'rss_worker'):.0f} | {med(c, 'rss_total'):.0f} |"
         )
 
 

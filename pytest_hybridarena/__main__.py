@@ -9,6 +9,9 @@ Commands:
                    verdict (docs/report.md)
     provision HOST make a host ready for xdist workers over ssh: same version, same task tree
                    (docs/scaling.md)
+    serve-model NAME
+                   serve an embedded model (catalogue name or .gguf) with llama-cpp-python's
+                   OpenAI-compatible server, for the openai: backend of many hosts (docs/scaling.md)
     pricing refresh
                    rebuild the price table from LiteLLM's bundled cost map and print the diff
 """
@@ -20,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pytest_hybridarena import pricing_refresh, provision
+from pytest_hybridarena import pricing_refresh, provision, serve_model
 from pytest_hybridarena.results import compare, report
 
 
@@ -33,11 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_arguments(sub.add_parser("compare", help="compare two runs cell by cell"))
     pricing_refresh.add_arguments(sub.add_parser("pricing", help="maintain the price table"))
     provision.add_arguments(sub.add_parser("provision", help="make a host ready for ssh workers"))
+    serve_model.add_arguments(sub.add_parser("serve-model", help="serve an embedded model over HTTP"))
     args = parser.parse_args(argv)
     if args.command == "report":
         return report.run(args, promote=_promote)
     if args.command == "compare":
         return compare.run(args)
+    if args.command == "serve-model":
+        return serve_model.run(args)
     if args.command == "provision":
         return provision.run(args)
     if args.command == "pricing":
