@@ -90,7 +90,7 @@ def test_cell_statistics_intention_to_treat_and_error_adjusted() -> None:
         assert cell[name]["low"] <= cell[name]["point"] <= cell[name]["high"]
 
 
-def test_cell_pass_rate_equals_pass_rate_ci_seeded_by_the_task_set() -> None:
+def test_cell_pass_rate_equals_pass_rate_ci_seeded_by_the_cell_key() -> None:
     outcomes = {f"t{i:02d}": [i % 3 != 0, i % 4 != 0, i % 5 != 0] for i in range(25)}
     rows = [
         make_row(t, "heuristic", "pass" if ok else "fail", seed=s)
@@ -98,7 +98,9 @@ def test_cell_pass_rate_equals_pass_rate_ci_seeded_by_the_task_set() -> None:
         for s, ok in enumerate(flags)
     ]
     cell = next(iter(analyze(rows, resamples=FAST)["cells"].values()))
-    ref = stats.pass_rate_ci(outcomes, key="puzzles|" + "\n".join(sorted(outcomes)), resamples=FAST)
+    assert cell["id"] == "puzzles|aider|heuristic|ollama:q|openai:gpt-5.5"
+    assert cell["bootstrap_seed"] == stats.cell_seed("puzzles")  # from the key's task class
+    ref = stats.pass_rate_ci(outcomes, key="puzzles", resamples=FAST)
     assert (cell["pass_rate"]["point"], cell["pass_rate"]["low"], cell["pass_rate"]["high"]) == (
         ref.point,
         ref.low,

@@ -5,9 +5,9 @@ no files, no pytest, deterministic (every bootstrap is seeded from a hash of wha
 live run and ``python -m pytest_hybridarena report`` call it on the same rows and get the same
 numbers. The methods are in ``docs/statistics.md``; the output schema is in ``docs/report.md``.
 
-A *cell* here is (task class, agent, strategy, local model, cloud model): the summary table of a
-live run groups by the first three only, and the models split a cell only when a merged analysis
-holds runs against different models.
+A *cell* is (task class, agent, strategy, local model, cloud model), and its figures come from
+:func:`figures.cell_figures`, the same grouping, seed and arithmetic as the live terminal table:
+the models split a cell only when the rows hold runs against different models.
 """
 
 from __future__ import annotations
@@ -22,25 +22,27 @@ import numpy.typing as npt
 
 from pytest_hybridarena.pricing import PriceTable, load_prices
 from pytest_hybridarena.results.calibration import calibrate, sweep_curves
+from pytest_hybridarena.results.figures import (
+    CellFigures,
+    CellKey,
+    cell_figures,
+    cell_id,
+    cell_key,
+    group_cells,
+    interval_dict,
+)
 from pytest_hybridarena.results.pareto import (
     compare_pairs,
     decision_table,
     inconclusive_reason,
     pareto_frontiers,
 )
-from pytest_hybridarena.results.rounds import max_rounds_used, row_pass_round
+from pytest_hybridarena.results.rows import OUTCOMES, counts_as_judged, counts_as_passed
 from pytest_hybridarena.results.stats import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
-    Interval,
-    RateEstimate,
     WeightCache,
-    cluster_bootstrap_ratios,
     holm,
-    median,
-    pass_rate_ci,
-    rate_estimate,
-    task_set_seed,
 )
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "CellKey",
     "analyze",
     "build_cells",
+    "cell_id",
     "cell_key",
     "comparison_sentence",
     "interval_dict",
@@ -57,39 +60,6 @@ __all__ = [
 ]
 
 AGGREGATE_SCHEMA_VERSION = 1  # aggregate.json's schema_version (rows carry rows.SCHEMA_VERSION)
-_OUTCOMES = ("pass", "fail", "error", "timeout", "skipped")
-# Per-task totals, one column each; the ratios below are (numerator, denominator) column pairs.
-_N, _PASS, _ERROR, _TIMEOUT, _JUDGED, _COST, _TOKENS, _CLOUD_TOK, _SIDE_CALLS, _CLOUD_CALLS, _CALLS, _WALL = (
-    range(12)
-)
-# Cells whose rows had a mid tier also get its shares (the other cells' stats keep their keys).
-_MID_TOK, _MID_CALLS = 12, 13
-_ROWS = 14  # every row, skipped ones included: the denominator of what a cell spent
-_NCOLS = 15
-_RATIOS = {
-    "pass_rate": (_PASS, _N),
-    "pass_rate_error_adjusted": (_PASS, _JUDGED),
-    "error_rate": (_ERROR, _N),
-    "timeout_rate": (_TIMEOUT, _N),
-    "cost_per_task": (_COST, _ROWS),
-    "tokens_per_task": (_TOKENS, _ROWS),
-    "cloud_fraction_tokens": (_CLOUD_TOK, _TOKENS),
-    "cloud_fraction_calls": (_CLOUD_CALLS, _SIDE_CALLS),
-    "calls_per_task": (_CALLS, _ROWS),
-    "wall_s_per_task": (_WALL, _N),
-}
-_RATES = {"pass_rate": _N, "pass_rate_error_adjusted": _JUDGED, "error_rate": _N, "timeout_rate": _N}
-_MID_RATIOS = {"mid_fraction_tokens": (_MID_TOK, _TOKENS), "mid_fraction_calls": (_MID_CALLS, _SIDE_CALLS)}
-# What a cell spent is summed over *every* row (an error, a timeout or an unscored row spent its
-# tokens too); what it achieved is over the judged (non-skipped) trials only.
-_SPEND = {
-    "cost_per_task",
-    "tokens_per_task",
-    "cloud_fraction_tokens",
-    "cloud_fraction_calls",
-    "calls_per_task",
-}
-_SPEND |= set(_MID_RATIOS)
 
 
 @dataclass
@@ -110,20 +80,7 @@ class CellData:
     pair_cost: npt.NDArray[np.float64]
     task_names: list[str]
     cache: WeightCache
-
-
-def interval_dict(value: Interval | RateEstimate | None) -> dict[str, Any] | None:
-    """An interval as JSON-ready builtins (NaN becomes null)."""
-    if value is None:
-        return None
-    out: dict[str, Any] = {"point": _num(value.point), "low": _num(value.low), "high": _num(value.high)}
-    if isinstance(value, RateEstimate):
-        out["method"] = value.method
-    return out
-
-
-def _num(x: float) -> float | None:
-    return None if x is None or math.isnan(x) else float(x)
+    figures: CellFigures | None = None
 
 
 def reprice_rows(
@@ -164,19 +121,6 @@ def reprice_rows(
     return out
 
 
-CellKey = tuple[str, str, str, str | None, str | None]
-
-
-def cell_key(row: dict[str, Any]) -> CellKey:
-    """(task class, agent, strategy, local model, cloud model): what makes two rows one cell."""
-    cell, models = row["cell"], row.get("models") or {}
-    return (cell["task_class"], cell["agent"], cell["strategy"], models.get("local"), models.get("cloud"))
-
-
-def _cell_id(key: CellKey) -> str:
-    return "|".join("-" if part is None else part for part in key)
-
-
 def analyze(
     rows: Iterable[dict[str, Any]],
     *,
@@ -204,7 +148,7 @@ def analyze(
     cells = _build_cells(rows, resamples=resamples, confidence=confidence, cache=cache)
     alpha = (1.0 - confidence) / 2.0
     comparisons = _baseline_comparisons(cells, baseline, margin, alpha, resamples, confidence)
-    by_outcome = {o: 0 for o in _OUTCOMES}
+    by_outcome = {o: 0 for o in OUTCOMES}
     for row in rows:
         by_outcome[row["outcome"]] += 1
     aggregate: dict[str, Any] = {
@@ -241,14 +185,8 @@ def analyze(
 def _build_cells(
     rows: Sequence[dict[str, Any]], *, resamples: int, confidence: float, cache: WeightCache
 ) -> list[CellData]:
-    """Group rows into cells (:func:`cell_key`) and compute every per-cell statistic."""
-    grouped: dict[CellKey, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(cell_key(row), []).append(row)
-    order = sorted(grouped, key=lambda k: tuple("" if p is None else p for p in k))
-    return build_cells(
-        [(key, grouped[key]) for key in order], resamples=resamples, confidence=confidence, cache=cache
-    )
+    """Group rows into cells (:func:`figures.group_cells`) and compute every per-cell statistic."""
+    return build_cells(group_cells(rows), resamples=resamples, confidence=confidence, cache=cache)
 
 
 def build_cells(
@@ -288,152 +226,33 @@ def _cell(
     confidence: float,
     cache: WeightCache,
 ) -> CellData:
-    cell_id = _cell_id(key)
-    counts = {o: 0 for o in _OUTCOMES}
-    for row in members:
-        counts[row["outcome"]] += 1
-    judged_mask = np.fromiter((r["outcome"] != "skipped" for r in members), bool, len(members))
-    judged = [r for r in members if r["outcome"] != "skipped"]
+    figures = cell_figures(key, members, resamples=resamples, confidence=confidence, cache=cache)
+    judged = [r for r in members if counts_as_judged(r["outcome"])]
     m = len(judged)
-    cost_all = np.fromiter(
-        (math.nan if (v := (r.get("cost_usd") or {}).get("value")) is None else float(v) for r in members),
-        np.float64,
-        len(members),
-    )
-    cols = _columns(members, cost_all)
-    task_all = np.fromiter((task_codes[r["cell"]["task_id"]] for r in members), np.int64, len(members))
-    task = task_all[judged_mask]
+    task = np.fromiter((task_codes[r["cell"]["task_id"]] for r in judged), np.int64, m)
     seed_idx = np.fromiter((seed_codes[int(r["cell"]["seed"])] for r in judged), np.int64, m)
-    cost = cost_all[judged_mask]
-    ratios = {**_RATIOS, **_MID_RATIOS} if any("mid" in (r.get("models") or {}) for r in members) else _RATIOS
-    unpriced = int(np.isnan(cost_all).sum())
-    # Achievement over the judged trials' tasks, spend over every row's tasks. Without skipped rows
-    # both are the same task set, the same seed and so the same (cached) resamples.
-    intervals: dict[str, Interval | None] = {}
-    totals_of: dict[bool, npt.NDArray[np.float64]] = {}
-    k_judged = 0
-    seed = task_set_seed(key[0], ())
-    for spend in (False, True):
-        rows_mask = np.ones(len(members), bool) if spend else judged_mask
-        codes = task_all[rows_mask]
-        tasks_sorted, inverse = np.unique(codes, return_inverse=True)
-        k = tasks_sorted.size
-        columns = [np.bincount(inverse, weights=cols[rows_mask, j], minlength=k) for j in range(_NCOLS)]
-        totals = np.stack(columns, axis=1).reshape(k, _NCOLS).astype(np.float64)
-        totals_of[spend] = totals
-        set_seed = task_set_seed(key[0], (task_names[t] for t in tasks_sorted))
-        if not spend:
-            k_judged, seed = int(k), set_seed
-        wanted = [
-            name
-            for name in ratios
-            if (name in _SPEND) == spend and not (name == "cost_per_task" and unpriced)
-        ]
-        if not k or not wanted:
-            continue
-        found = cluster_bootstrap_ratios(
-            totals,
-            [ratios[name] for name in wanted],
-            resamples=resamples,
-            confidence=confidence,
-            seed=set_seed,
-            cache=cache,
-        )
-        intervals.update(zip(wanted, found, strict=True))
-    stats: dict[str, Any] = {
-        "id": cell_id,
-        "task_class": key[0],
-        "agent": key[1],
-        "strategy": key[2],
-        "local_model": key[3],
-        "cloud_model": key[4],
-        "counts": counts,
-        "n": m,
-        "rows": len(members),
-        "tasks": k_judged,
-        "seeds": sorted({int(r["cell"]["seed"]) for r in judged}),
-        "bootstrap_seed": seed,
-    }
-    judged_totals = totals_of[False]
-    for name in ratios:
-        interval = intervals.get(name)
-        if name in _RATES:
-            den = float(judged_totals[:, _RATES[name]].sum())
-            num = float(judged_totals[:, _RATIOS[name][0]].sum())
-            low, high = (interval.low, interval.high) if interval else (0.0, 1.0)
-            est = rate_estimate(num, den, k_judged, low, high, confidence) if den > 0 else None
-            stats[name] = interval_dict(est)
-        else:
-            stats[name] = interval_dict(interval)
-    spent = totals_of[True].sum(axis=0)
-    stats["cost_total"] = None if unpriced else float(spent[_COST])
-    stats["cost_unpriced"] = unpriced
-    stats["tokens_total"] = int(spent[_TOKENS])
-    stats["calls_total"] = int(spent[_CALLS])
-    stats["median_wall_s"] = median(cols[judged_mask, _WALL]) if m else None
-    stats["pass_at_round"] = _pass_at_round(judged, cell_id, resamples, confidence)
+    passed = np.fromiter((counts_as_passed(r["outcome"]) for r in judged), np.float64, m)
+    cost = np.fromiter(
+        (math.nan if (v := (r.get("cost_usd") or {}).get("value")) is None else float(v) for r in judged),
+        np.float64,
+        m,
+    )
     # (task, seed) pairs for the paired comparisons; repeated pairs (merged reruns) are averaged.
     pair_codes = task * n_seeds + seed_idx
     pairs, pinv = np.unique(pair_codes, return_inverse=True)
     runs = np.bincount(pinv, minlength=pairs.size)
     return CellData(
-        id=cell_id,
+        id=figures.id,
         key=dict(zip(("task_class", "agent", "strategy", "local_model", "cloud_model"), key, strict=True)),
-        stats=stats,
+        stats=figures.as_dict(),
         pairs=pairs,
         pair_task=pairs // n_seeds,
-        pair_pass=np.bincount(pinv, weights=cols[judged_mask, _PASS], minlength=pairs.size)
-        / np.maximum(runs, 1),
+        pair_pass=np.bincount(pinv, weights=passed, minlength=pairs.size) / np.maximum(runs, 1),
         pair_cost=np.bincount(pinv, weights=cost, minlength=pairs.size) / np.maximum(runs, 1),
         task_names=task_names,
         cache=cache,
+        figures=figures,
     )
-
-
-def _columns(rows: list[dict[str, Any]], cost: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """One row of per-trial quantities per row (``_N`` … ``_ROWS``); skipped rows count in
-    ``_ROWS`` and the spend columns, not in ``_N`` or the outcome columns."""
-    cols = np.zeros((len(rows), _NCOLS))
-    for i, r in enumerate(rows):
-        outcome = r["outcome"]
-        tok, calls = r["tokens"], r["calls"]
-        cloud_tok = tok["cloud_prompt"] + tok["cloud_completion"]
-        mid_tok = tok.get("mid_prompt", 0) + tok.get("mid_completion", 0)
-        cols[i, _ROWS] = 1.0
-        cols[i, _N] = outcome != "skipped"
-        cols[i, _PASS] = outcome == "pass"
-        cols[i, _ERROR] = outcome == "error"
-        cols[i, _TIMEOUT] = outcome == "timeout"
-        cols[i, _JUDGED] = outcome in ("pass", "fail")
-        cols[i, _TOKENS] = cloud_tok + mid_tok + tok["local_prompt"] + tok["local_completion"]
-        cols[i, _CLOUD_TOK] = cloud_tok
-        cols[i, _MID_TOK] = mid_tok
-        cols[i, _SIDE_CALLS] = calls["local"] + calls.get("mid", 0) + calls["cloud"]
-        cols[i, _CLOUD_CALLS] = calls["cloud"]
-        cols[i, _MID_CALLS] = calls.get("mid", 0)
-        cols[i, _CALLS] = calls["total"]
-        cols[i, _WALL] = float(r["wall_s"]["total"])
-    cols[:, _COST] = np.nan_to_num(cost)
-    return cols
-
-
-def _pass_at_round(
-    judged: list[dict[str, Any]], cell_id: str, resamples: int, confidence: float
-) -> list[dict[str, Any]] | None:
-    """pass@round-k for k = 1 … the most rounds a row used, each with the pass rate's interval
-    (``rounds.py``, ``docs/rounds.md``); None when no row of the cell reports rounds."""
-    used = max_rounds_used(judged)
-    if not used:
-        return None
-    out = []
-    for k in range(1, used + 1):
-        per_task: dict[str, list[bool]] = {}
-        for r in judged:
-            p = row_pass_round(r)
-            per_task.setdefault(r["cell"]["task_id"], []).append(p is not None and p <= k)
-        est = pass_rate_ci(per_task, key=f"{cell_id}|round{k}", resamples=resamples, confidence=confidence)
-        out.append({"round": k, **(interval_dict(est) or {})})
-    return out
 
 
 def _baseline_comparisons(

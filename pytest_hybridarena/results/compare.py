@@ -1,7 +1,9 @@
 """``python -m pytest_hybridarena compare RUN_A RUN_B``: what changed between two runs, cell by cell.
 
-Cells are paired by key across the runs, (task class, agent, strategy), and within a cell on the
-(task, seed) pairs both runs judged. The statistics are the live paired comparison's, not a copy:
+Each run's cells are grouped by the one rule of :func:`figures.group_cells` and paired across the
+runs by (task class, agent, strategy) (by the models too when a run holds a cell against several
+model pairs), and within a cell on the (task, seed) pairs both runs judged. The statistics are the
+live paired comparison's, not a copy:
 :func:`pareto.compare_pairs` (``stats.paired_difference``: task-clustered bootstrap with Tango's
 score floor) for Δ = B − A and its interval, and :func:`analysis.judge_family` for Holm's
 correction over every compared cell, the verdict and the reason an inconclusive one is one.
@@ -22,6 +24,8 @@ import numpy as np
 from tabulate import tabulate
 
 from pytest_hybridarena.results.analysis import CellData, build_cells, judge_family, reprice_rows
+from pytest_hybridarena.results.figures import CellKey, group_cells
+from pytest_hybridarena.results.fmt import DASH, percent, points_ci
 from pytest_hybridarena.results.pareto import compare_pairs
 from pytest_hybridarena.results.report import ReportWarning, load_rows
 from pytest_hybridarena.results.stats import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, WeightCache
@@ -29,19 +33,39 @@ from pytest_hybridarena.results.stats import DEFAULT_CONFIDENCE, DEFAULT_RESAMPL
 __all__ = ["add_arguments", "compare_runs", "render_comparison", "run"]
 
 Key = tuple[str, str, str]
+Group = tuple[CellKey, list[dict[str, Any]]]
 
 
-def _group(rows: Sequence[dict[str, Any]]) -> dict[Key, list[dict[str, Any]]]:
-    out: dict[Key, list[dict[str, Any]]] = {}
-    for row in rows:
-        cell = row["cell"]
-        out.setdefault((cell["task_class"], cell["agent"], cell["strategy"]), []).append(row)
-    return out
+def _match(
+    rows_a: Sequence[dict[str, Any]], rows_b: Sequence[dict[str, Any]]
+) -> tuple[list[tuple[Key, Group, Group]], list[str], list[str]]:
+    """Each run's cells by the one grouping rule (:func:`figures.group_cells`), paired across the
+    runs by (class, agent, strategy); when a run holds that cell against several model pairs, only
+    cells with the same models are paired. Returns the pairs and the names of the unpaired cells."""
+    sides: list[dict[Key, list[Group]]] = [{}, {}]
+    for side, rows in zip(sides, (rows_a, rows_b), strict=True):
+        for key, members in group_cells(rows):
+            side.setdefault(key[:3], []).append((key, members))
+    pairs: list[tuple[Key, Group, Group]] = []
+    only: list[list[str]] = [[], []]
+    for short in sorted(set(sides[0]) | set(sides[1])):
+        in_a, in_b = sides[0].get(short, []), sides[1].get(short, [])
+        if len(in_a) == 1 and len(in_b) == 1:
+            pairs.append((short, in_a[0], in_b[0]))
+            continue
+        rest_b = dict(in_b)
+        for key, members in in_a:
+            if key in rest_b:
+                pairs.append((short, (key, members), (key, rest_b.pop(key))))
+            else:
+                only[0].append(_name(key, len(in_a) > 1))
+        only[1] += [_name(key, len(in_b) > 1) for key in rest_b]
+    return pairs, only[0], only[1]
 
 
-def _models(rows: Sequence[dict[str, Any]], side: str) -> str | None:
-    names = sorted({str(m) for r in rows if (m := (r.get("models") or {}).get(side))})
-    return "+".join(names) or None
+def _name(key: CellKey, with_models: bool) -> str:
+    name = " · ".join(key[:3])
+    return f"{name} ({key[3] or DASH} + {key[4] or DASH})" if with_models else name
 
 
 def _matched_rate(cell: CellData, other: CellData) -> float | None:
@@ -65,16 +89,12 @@ def compare_runs(
     """
     if not 0.0 <= margin < 1.0:
         raise ValueError(f"margin is a fraction in [0, 1), e.g. 0.05 for 5 points; got {margin!r}")
-    groups_a, groups_b = _group(rows_a), _group(rows_b)
-    shared = sorted(set(groups_a) & set(groups_b))
-    groups = []
-    for key in shared:
-        for members in (groups_a[key], groups_b[key]):
-            models = (_models(members, "local"), _models(members, "cloud"))
-            groups.append(((*key, *models), members))
+    matched, only_a, only_b = _match(rows_a, rows_b)
+    groups = [group for _, a, b in matched for group in (a, b)]
     cache: WeightCache = {}
     cells = build_cells(groups, resamples=resamples, confidence=confidence, cache=cache)
     family = []
+    shared = [short for short, _, _ in matched]
     for i, key in enumerate(shared):
         a, b = cells[2 * i], cells[2 * i + 1]
         entry = compare_pairs(b, a, margin=margin, resamples=resamples, confidence=confidence)
@@ -91,30 +111,17 @@ def compare_runs(
     for entry, key in zip(family, shared, strict=True):
         entry.update(strategy=key[2], baseline=key[2])
 
-    def names(keys: set[Key]) -> list[str]:
-        return [" · ".join(k) for k in sorted(keys)]
-
     return {
         "margin": margin,
         "confidence": confidence,
         "comparisons": family,
-        "only_a": names(set(groups_a) - set(groups_b)),
-        "only_b": names(set(groups_b) - set(groups_a)),
+        "only_a": only_a,
+        "only_b": only_b,
     }
 
 
-def _pts(d: dict[str, Any]) -> str:
-    if d.get("point") is None:
-        return "–"
-    return f"{100 * d['point']:+.1f} [{100 * d['low']:+.1f}, {100 * d['high']:+.1f}]"
-
-
 def _models_text(models: list[str | None]) -> str:
-    return " + ".join(m or "–" for m in models)
-
-
-def _rate(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}%"
+    return " + ".join(m or DASH for m in models)
 
 
 def render_comparison(result: dict[str, Any], label_a: str, label_b: str) -> str:
@@ -143,12 +150,12 @@ def render_comparison(result: dict[str, Any], label_a: str, label_b: str) -> str
             e["strategy"],
             *((f"{_models_text(e['models_a'])} → {_models_text(e['models_b'])}",) if vary else ()),
             e["pairs"],
-            _rate(e["pass_a"]),
-            _rate(e["pass_b"]),
-            _pts(e["diff"]),
+            percent(e["pass_a"]),
+            percent(e["pass_b"]),
+            points_ci(e["diff"]),
             f"{e['p_holm']:.4f}",
             e["verdict"],
-            "–" if not e["cost_ratio"] else f"{100 * e['cost_ratio']['point']:.0f}%",
+            percent((e["cost_ratio"] or {}).get("point"), 0),
         )
         for e in entries
     ]

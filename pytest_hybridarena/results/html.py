@@ -26,10 +26,20 @@ import numpy as np
 
 from pytest_hybridarena.results import charts
 
-# The analysis' own cell key and id, so a trial lands under exactly the cell the aggregate computed.
-from pytest_hybridarena.results.analysis import _cell_id, cell_key
+# The one grouping rule, so a trial lands under exactly the cell the aggregate computed.
+from pytest_hybridarena.results.figures import cell_id as id_of
+from pytest_hybridarena.results.figures import group_cells
+from pytest_hybridarena.results.fmt import (
+    DASH,
+    cost_cell,
+    duration,
+    money,
+    percent_ci,
+    points_ci,
+    settings_line,
+)
 from pytest_hybridarena.results.pareto import config_label
-from pytest_hybridarena.results.report import _settings_line
+from pytest_hybridarena.results.rows import counts_as_judged, counts_as_passed
 
 __all__ = ["render_html", "write_html"]
 
@@ -56,28 +66,6 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _pct(iv: dict[str, Any] | None, digits: int = 1) -> str:
-    if not iv or iv.get("point") is None:
-        return "–"
-    if iv.get("low") is None or iv.get("high") is None:
-        return f"{100 * iv['point']:.{digits}f}%"
-    return f"{100 * iv['point']:.{digits}f}% [{100 * iv['low']:.{digits}f}–{100 * iv['high']:.{digits}f}]"
-
-
-def _money(iv: dict[str, Any] | None) -> str:
-    if not iv or iv.get("point") is None:
-        return "–"
-    if iv.get("low") is None or iv.get("high") is None:
-        return f"${iv['point']:.4f}"
-    return f"${iv['point']:.4f} [{iv['low']:.4f}–{iv['high']:.4f}]"
-
-
-def _pts(d: dict[str, Any]) -> str:
-    if d.get("point") is None or d.get("low") is None or d.get("high") is None:
-        return "–"
-    return f"{100 * d['point']:+.1f} pts [{100 * d['low']:+.1f}, {100 * d['high']:+.1f}]"
-
-
 def _table(headers: Sequence[str], body: Iterable[Sequence[str]], cls: str = "") -> str:
     """Headers are escaped here; body cells are HTML already (the caller escapes what it puts in)."""
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
@@ -102,28 +90,30 @@ def _headline(aggregate: dict[str, Any]) -> str:
         tags = ('<span class="tag rec">recommended</span>' if c["id"] in recommended else "") + (
             '<span class="tag front">frontier</span>' if c["id"] in frontier else ""
         )
-        cost = (
-            _money(c["cost_per_task"]) if c["cost_per_task"] else ("unpriced" if c["cost_unpriced"] else "–")
-        )
-        cloud = f"calls {_pct(c['cloud_fraction_calls'], 0)}<br>tokens {_pct(c['cloud_fraction_tokens'], 0)}"
+        cost = cost_cell(c["cost_per_task"], c["cost_unpriced"])
+        calls, tokens = percent_ci(c["cloud_fraction_calls"], 0), percent_ci(c["cloud_fraction_tokens"], 0)
+        cloud = f"calls {calls}<br>tokens {tokens}"
         if "mid_fraction_tokens" in c:  # a run with a mid tier: its share under the cloud's
-            mid_calls, mid_tokens = _pct(c["mid_fraction_calls"], 0), _pct(c["mid_fraction_tokens"], 0)
+            mid_calls, mid_tokens = (
+                percent_ci(c["mid_fraction_calls"], 0),
+                percent_ci(c["mid_fraction_tokens"], 0),
+            )
             cloud += f"<br>mid: calls {mid_calls}, tokens {mid_tokens}"
         entry = compared.get(c["id"])
         if entry is not None:
             verdict = entry["verdict"]
             badge = f'<span class="v-{_e(verdict.replace(" ", "-"))}">{_e(verdict)}</span>'
-            delta = f"{_e(_pts(entry['diff']))}<br>{badge}"
+            delta = f"{_e(points_ci(entry['diff'], ' pts'))}<br>{badge}"
         else:
             delta = "baseline" if c["id"] in baselines else "–"
-        models = [_td(f"{c['local_model'] or '–'} + {c['cloud_model'] or '–'}", "muted")] if vary else []
+        models = [_td(f"{c['local_model'] or DASH} + {c['cloud_model'] or DASH}", "muted")] if vary else []
         body.append(
             (
                 _td(c["task_class"]),
                 _td(f'<a href="#cell-{n}">{_e(config_label(c))}</a>{tags}', "config", raw=True),
                 *models,
                 _td(str(c["n"]), "num"),
-                _td(_pct(c["pass_rate"]), "num"),
+                _td(percent_ci(c["pass_rate"]), "num"),
                 _td(str(c["counts"]["error"]), "num"),
                 _td(str(c["counts"]["timeout"]), "num"),
                 _td(cost, "num"),
@@ -140,7 +130,7 @@ def _headline(aggregate: dict[str, Any]) -> str:
 
 def _models(aggregate: dict[str, Any]) -> list[tuple[str, str]]:
     """The distinct (local, cloud) model pairs of the cells, ``–`` for none."""
-    pairs = {(c["local_model"] or "–", c["cloud_model"] or "–") for c in aggregate["cells"].values()}
+    pairs = {(c["local_model"] or DASH, c["cloud_model"] or DASH) for c in aggregate["cells"].values()}
     return sorted(pairs)
 
 
@@ -172,9 +162,14 @@ def _decisions(aggregate: dict[str, Any]) -> str:
 
 
 def _heatmap(rows: Sequence[dict[str, Any]]) -> str:
-    judged_rows = [r for r in rows if r["outcome"] != "skipped"]
-    tasks = sorted({(r["cell"]["task_class"], r["cell"]["task_id"]) for r in judged_rows})
-    keys = sorted({cell_key(r)[1:] for r in judged_rows}, key=lambda k: tuple(p or "" for p in k))
+    groups = [
+        (key, [r for r in members if counts_as_judged(r["outcome"])]) for key, members in group_cells(rows)
+    ]
+    groups = [(key, members) for key, members in groups if members]
+    tasks = sorted(
+        {(r["cell"]["task_class"], r["cell"]["task_id"]) for _, members in groups for r in members}
+    )
+    keys = sorted({key[1:] for key, _ in groups}, key=lambda k: tuple(p or "" for p in k))
     plain = [f"{a} · {s}" for a, s, _, _ in keys]
     labels = [
         lab if plain.count(lab) == 1 else f"{lab} ({lo or '-'} + {cl or '-'})"
@@ -186,10 +181,11 @@ def _heatmap(rows: Sequence[dict[str, Any]]) -> str:
     k_index = {k: j for j, k in enumerate(keys)}
     passed = np.zeros((len(tasks), len(keys)))
     judged = np.zeros((len(tasks), len(keys)))
-    for r in judged_rows:
-        i, j = t_index[(r["cell"]["task_class"], r["cell"]["task_id"])], k_index[cell_key(r)[1:]]
-        judged[i, j] += 1
-        passed[i, j] += r["outcome"] == "pass"
+    for key, members in groups:
+        for r in members:
+            i, j = t_index[(r["cell"]["task_class"], r["cell"]["task_id"])], k_index[key[1:]]
+            judged[i, j] += 1
+            passed[i, j] += counts_as_passed(r["outcome"])
     return charts.heatmap_chart([f"{c} / {t}" for c, t in tasks], labels, passed, judged)
 
 
@@ -236,9 +232,7 @@ def _links(row: dict[str, Any], out_dir: Path, runs: Sequence[str]) -> str:
 
 
 def _trials(aggregate: dict[str, Any], rows: Sequence[dict[str, Any]], out_dir: Path) -> str:
-    by_cell: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        by_cell.setdefault(_cell_id(cell_key(r)), []).append(r)
+    by_cell = {id_of(key): members for key, members in group_cells(rows)}
     runs = aggregate["rows"].get("runs") or sorted({str(r.get("run_id")) for r in rows})
     ids = list(aggregate["cells"]) + sorted(set(by_cell) - set(aggregate["cells"]))
     parts = []
@@ -246,7 +240,7 @@ def _trials(aggregate: dict[str, Any], rows: Sequence[dict[str, Any]], out_dir: 
         members = sorted(
             by_cell.get(cell_id, []), key=lambda r: (r["cell"]["task_id"], int(r["cell"]["seed"]))
         )
-        passed = sum(r["outcome"] == "pass" for r in members)
+        passed = sum(counts_as_passed(r["outcome"]) for r in members)
         body = []
         for r in members:
             err = r.get("error") or {}
@@ -260,8 +254,8 @@ def _trials(aggregate: dict[str, Any], rows: Sequence[dict[str, Any]], out_dir: 
                     _td(str(r["cell"]["seed"]), "num"),
                     _td(r["outcome"], f"o-{_e(r['outcome'])}"),
                     _td(f"{tests.get('passed', 0)}/{tests.get('total', 0)}", "num"),
-                    _td("–" if cost is None else f"${cost:.4f}", "num"),
-                    _td(f"{float((r.get('wall_s') or {}).get('total', 0.0)):.1f} s", "num"),
+                    _td(money(cost), "num"),
+                    _td(duration(float((r.get("wall_s") or {}).get("total", 0.0))), "num"),
                     (f'<td class="err" title="{_e(message)}">' if message else "<td>")
                     + (f"<b>{_e(err.get('kind'))}</b>: {_e(short)}" if err else "")
                     + "</td>",
@@ -317,7 +311,7 @@ def render_html(aggregate: dict[str, Any], rows: Iterable[dict[str, Any]], out_d
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>hybridarena report — {_e(runs)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>hybridarena report</h1>\n<p>{_e(_settings_line(dict(aggregate)))}.</p>\n"
+        f"<h1>hybridarena report</h1>\n<p>{_e(settings_line(aggregate))}.</p>\n"
         f'<p class="muted">runs: {_e(runs)} · trials: {_e(counts)}'
         + (f" · generated {_e(generated)}" if generated else "")
         + f"</p>\n<nav>{nav}</nav>\n{body}\n"

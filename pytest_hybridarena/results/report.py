@@ -21,10 +21,20 @@ from tabulate import tabulate
 
 from pytest_hybridarena.pricing import load_prices
 from pytest_hybridarena.results.analysis import analyze, reprice_rows
+from pytest_hybridarena.results.fmt import (
+    DASH,
+    cost_cell,
+    duration_ci,
+    money,
+    percent_ci,
+    points_ci,
+    settings_line,
+    tokens_ci,
+)
 from pytest_hybridarena.results.legacy import convert_legacy, is_legacy, legacy_models
 from pytest_hybridarena.results.rows import Row
 from pytest_hybridarena.results.stats import DEFAULT_RESAMPLES
-from pytest_hybridarena.results.table import render_legend, render_summary, summarize
+from pytest_hybridarena.results.table import render_run_summary
 
 __all__ = [
     "ReportWarning",
@@ -202,30 +212,6 @@ def load_decisions(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def _pct(iv: dict[str, Any] | None, digits: int = 1) -> str:
-    if not iv or iv.get("point") is None:
-        return "–"
-    return f"{100 * iv['point']:.{digits}f}% [{100 * iv['low']:.{digits}f}–{100 * iv['high']:.{digits}f}]"
-
-
-def _money(iv: dict[str, Any] | None) -> str:
-    if not iv or iv.get("point") is None:
-        return "–"
-    return f"${iv['point']:.4f} [{iv['low']:.4f}–{iv['high']:.4f}]"
-
-
-def _num(iv: dict[str, Any] | None, fmt: str = ".0f") -> str:
-    if not iv or iv.get("point") is None:
-        return "–"
-    return f"{iv['point']:{fmt}} [{iv['low']:{fmt}}–{iv['high']:{fmt}}]"
-
-
-def _pts(d: dict[str, Any]) -> str:
-    if d.get("point") is None:
-        return "–"
-    return f"{100 * d['point']:+.1f} [{100 * d['low']:+.1f}, {100 * d['high']:+.1f}]"
-
-
 def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
     """One line per cell; runs with a mid tier get its shares of tokens and calls before the cloud's."""
     with_mid = any("mid_fraction_tokens" in c for c in aggregate["cells"].values())
@@ -253,24 +239,24 @@ def _cells_table(aggregate: dict[str, Any], fmt: str) -> str:
             c["task_class"],
             c["agent"],
             c["strategy"],
-            c["local_model"] or "–",
-            c["cloud_model"] or "–",
+            c["local_model"] or DASH,
+            c["cloud_model"] or DASH,
             c["n"],
             c["counts"]["error"],
             c["counts"]["timeout"],
-            _pct(c["pass_rate"]),
-            _pct(c["pass_rate_error_adjusted"]),
-            _money(c["cost_per_task"]) if c["cost_per_task"] else ("unpriced" if c["cost_unpriced"] else "–"),
-            "–" if c.get("cost_total") is None else f"${c['cost_total']:.4f}",
+            percent_ci(c["pass_rate"]),
+            percent_ci(c["pass_rate_error_adjusted"]),
+            cost_cell(c["cost_per_task"], c["cost_unpriced"]),
+            money(c.get("cost_total")),
             *(
-                (_pct(c.get("mid_fraction_tokens"), 0), _pct(c.get("mid_fraction_calls"), 0))
+                (percent_ci(c.get("mid_fraction_tokens"), 0), percent_ci(c.get("mid_fraction_calls"), 0))
                 if with_mid
                 else ()
             ),
-            _pct(c["cloud_fraction_tokens"], 0),
-            _pct(c["cloud_fraction_calls"], 0),
-            _num(c["tokens_per_task"]),
-            _num(c["wall_s_per_task"], ".1f"),
+            percent_ci(c["cloud_fraction_tokens"], 0),
+            percent_ci(c["cloud_fraction_calls"], 0),
+            tokens_ci(c["tokens_per_task"]),
+            duration_ci(c["wall_s_per_task"]),
         )
         for c in aggregate["cells"].values()
     ]
@@ -287,7 +273,10 @@ def _rounds_table(aggregate: dict[str, Any], fmt: str) -> str:
             c["agent"],
             c["strategy"],
             c["n"],
-            *(_pct(c["pass_at_round"][min(k, len(c["pass_at_round"])) - 1]) for k in range(1, last + 1)),
+            *(
+                percent_ci(c["pass_at_round"][min(k, len(c["pass_at_round"])) - 1])
+                for k in range(1, last + 1)
+            ),
         )
         for c in shown
     ]
@@ -315,11 +304,11 @@ def _comparisons_table(aggregate: dict[str, Any], fmt: str) -> str:
             e["strategy"],
             e["baseline"],
             e["pairs"],
-            _pts(e["diff"]),
+            points_ci(e["diff"]),
             f"{e['p_value']:.4f}",
             f"{e['p_holm']:.4f}",
             e["verdict"],
-            _pct(e["cost_ratio"], 0) if e["cost_ratio"] else "–",
+            percent_ci(e["cost_ratio"], 0),
         )
         for e in aggregate["comparisons"]
     ]
@@ -330,7 +319,7 @@ def _decisions_table(aggregate: dict[str, Any], fmt: str) -> str:
     cells = aggregate["cells"]
 
     def label(cell_id: str | None) -> str:
-        return "–" if cell_id is None else _label(cells[cell_id])
+        return DASH if cell_id is None else _label(cells[cell_id])
 
     table = [
         (d["task_class"], label(d["recommended"]), label(d["best"]), d["reason"])
@@ -399,23 +388,13 @@ def _calibration_text(cal: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _settings_line(aggregate: dict[str, Any]) -> str:
-    s = aggregate["settings"]
-    price = f"cloud tokens priced as {s['price_as']}" if s["price_as"] else "costs as recorded in the rows"
-    return (
-        f"{aggregate['rows']['total']} rows; baseline {s['baseline']}, non-inferiority margin "
-        f"{100 * s['margin']:g} pts, one-sided α {s['alpha']:g} with Holm's correction per family, "
-        f"{s['resamples']} task-clustered bootstrap resamples; {price}"
-    )
-
-
 def render_markdown(aggregate: dict[str, Any]) -> str:
     """``summary.md``: settings, the cell table, the comparisons, the decision table, the Pareto
     frontiers, the threshold sweeps and the calibration (when present), all from the aggregate."""
     parts = [
         "# hybridarena report",
         "",
-        _settings_line(aggregate),
+        settings_line(aggregate),
         "",
         "## Cells",
         "",
@@ -455,7 +434,7 @@ def render_markdown(aggregate: dict[str, Any]) -> str:
     cells = aggregate["cells"]
     for tc, ids in aggregate["pareto"].items():
         front = ", ".join(
-            f"{_label(c)} ({_pct(c['pass_rate'], 0)}, ${c['cost_per_task']['point']:.4f})"
+            f"{_label(c)} ({percent_ci(c['pass_rate'], 0)}, {money(c['cost_per_task']['point'])})"
             for c in (cells[i] for i in ids)
         )
         parts.append(f"- **{tc}**: {front or 'no priced cells'}")
@@ -594,9 +573,7 @@ def run(
         return 2
     first = args.inputs[0]
     out = args.out or (first if first.is_dir() else first.parent)
-    summaries = summarize(shown, resamples=args.resamples)
-    print(render_summary(summaries))
-    print(render_legend(with_mid=any(s.has_mid for s in summaries)))
+    print(render_run_summary(shown, resamples=args.resamples))
     aggregate, paths = write_artifacts(
         out,
         rows,

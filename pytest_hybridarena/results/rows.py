@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -25,8 +26,12 @@ __all__ = [
     "Outcome",
     "Row",
     "config_sha",
+    "counts_as_error",
+    "counts_as_judged",
+    "counts_as_passed",
     "empty_calls",
     "empty_tokens",
+    "has_mid_tier",
     "host_info",
     "now_iso",
 ]
@@ -34,6 +39,32 @@ __all__ = [
 SCHEMA_VERSION = 1
 Outcome = Literal["pass", "fail", "error", "timeout", "skipped"]
 OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "error", "timeout", "skipped")
+
+
+# --- the outcome rule: one place says what each outcome counts as ------------------------------
+
+
+def counts_as_judged(outcome: str) -> bool:
+    """A trial of the pass rate: every outcome but ``skipped`` (intention-to-treat: errors and
+    timeouts are trials that did not pass; a skipped row has no verdict)."""
+    return outcome != "skipped"
+
+
+def counts_as_passed(outcome: str) -> bool:
+    """A passed trial: ``pass`` only."""
+    return outcome == "pass"
+
+
+def counts_as_error(outcome: str) -> bool:
+    """A harness-side failure (``error`` or ``timeout``): what makes a sweep unclean, unlike an
+    unsolved ``fail``."""
+    return outcome in ("error", "timeout")
+
+
+def has_mid_tier(rows: Iterable[Mapping[str, Any]]) -> bool:
+    """True when any row was served by a router with a mid tier (its ``models`` name one): the one
+    test of "is there a mid tier" for a set of rows (``docs/rows.md``)."""
+    return any("mid" in (r.get("models") or {}) for r in rows)
 
 
 def empty_tests() -> dict[str, int]:

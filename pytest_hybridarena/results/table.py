@@ -6,23 +6,26 @@ the same code.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import tabulate as tabulate_module
 from tabulate import tabulate
 
-from pytest_hybridarena.results.rounds import max_rounds_used, pass_at_round
-from pytest_hybridarena.results.stats import RateEstimate, median, pass_rate_ci
+from pytest_hybridarena.results.figures import CellFigures, cell_figures, group_cells
+from pytest_hybridarena.results.fmt import DASH, cloud_share, duration, money, percent, percent_ci
+from pytest_hybridarena.results.rows import has_mid_tier
+from pytest_hybridarena.results.stats import DEFAULT_RESAMPLES, WeightCache
 
 __all__ = [
     "CellSummary",
     "has_mid_tier",
     "render_legend",
     "render_rounds",
+    "render_run_summary",
     "render_summary",
     "render_validation",
     "summarize",
@@ -47,154 +50,65 @@ HEADERS = (
 )
 
 
-@dataclass(frozen=True)
-class CellSummary:
-    task_class: str
-    agent: str
-    strategy: str
-    counts: dict[str, int]
-    rate: RateEstimate | None
-    median_wall_s: float | None
-    #: Cloud share of tokens and of calls over every row of the group (skipped rows included: what
-    #: the router saw was spent); None when no tokens (calls) flowed.
-    cloud_token_fraction: float | None = None
-    cloud_call_fraction: float | None = None
-    #: Means over every row of the group, skipped rows included (``rows``).
-    calls_per_row: float = 0.0
-    cost_per_row: float | None = None
-    rows: int = 0
-    #: Mid-tier share of tokens; None when the group's rows had no mid tier (or no tokens flowed).
-    mid_token_fraction: float | None = None
-    has_mid: bool = False
-    rounds_used: int = 0  # the most rounds a row of the group used; 0: no row reports rounds
-    pass_at_round: tuple[float, ...] = ()  # pass@round-k for k = 1 … rounds_used (rounds.py)
-
-    @property
-    def n(self) -> int:
-        """Cells that count toward the pass rate: everything but skipped (errors count as not passed)."""
-        return sum(v for k, v in self.counts.items() if k != "skipped")
+#: One line of the table: the cell's figures, computed by :func:`figures.cell_figures`.
+CellSummary = CellFigures
 
 
-def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = 10_000) -> list[CellSummary]:
-    """Group rows by (class, agent, strategy) and estimate each group's pass rate.
+def summarize(rows: Iterable[dict[str, Any]], *, resamples: int = DEFAULT_RESAMPLES) -> list[CellFigures]:
+    """Rows grouped into cells and every cell's figures, in key order: the same grouping, seed and
+    arithmetic as ``aggregate.json`` (:mod:`pytest_hybridarena.results.figures`).
 
     The pass rate is intention-to-treat: error and timeout cells count as not passed. The CI
-    resamples tasks (seeds of a task stay together) with an RNG seeded from the group key. What the
-    group spent (cloud shares, calls and cost per row) counts every row, skipped ones included: a
+    resamples tasks (seeds of a task stay together) with an RNG seeded from the cell's key. What the
+    cell spent (cloud shares, calls and cost per row) counts every row, skipped ones included: a
     timeout, an error or an unscored row spent its tokens too.
     """
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        cell = row["cell"]
-        groups[(cell["task_class"], cell["agent"], cell["strategy"])].append(row)
-    summaries = []
-    for (task_class, agent, strategy), members in sorted(groups.items()):
-        counts = {k: 0 for k in ("pass", "fail", "error", "timeout", "skipped")}
-        per_task: dict[str, list[bool]] = defaultdict(list)
-        walls = []
-        for row in members:
-            counts[row["outcome"]] += 1
-            if row["outcome"] != "skipped":
-                per_task[row["cell"]["task_id"]].append(row["outcome"] == "pass")
-                walls.append(float(row["wall_s"]["total"]))
-        key = f"{task_class}|{agent}|{strategy}"
-        rate = pass_rate_ci(per_task, key=key, resamples=resamples) if per_task else None
-        judged = [r for r in members if r["outcome"] != "skipped"]
-        used = max_rounds_used(judged)
-        by_round = tuple(pass_at_round(judged, k) or 0.0 for k in range(1, used + 1))
-        summaries.append(
-            CellSummary(
-                task_class,
-                agent,
-                strategy,
-                counts,
-                rate,
-                median(walls),
-                cloud_token_fraction=_side_fraction(members, "cloud"),
-                cloud_call_fraction=_call_fraction(members, "cloud"),
-                mid_token_fraction=_side_fraction(members, "mid") if has_mid_tier(members) else None,
-                has_mid=has_mid_tier(members),
-                calls_per_row=sum(r["calls"]["total"] for r in members) / len(members),
-                cost_per_row=_mean_cost(members),
-                rows=len(members),
-                rounds_used=used,
-                pass_at_round=by_round,
-            )
-        )
-    return summaries
+    cache: WeightCache = {}
+    return [
+        cell_figures(key, members, resamples=resamples, cache=cache) for key, members in group_cells(rows)
+    ]
 
 
-def has_mid_tier(rows: Iterable[dict[str, Any]]) -> bool:
-    """True when any row was served by a router with a mid tier (its ``models`` name one)."""
-    return any("mid" in (r.get("models") or {}) for r in rows)
+def render_run_summary(rows: Iterable[dict[str, Any]], *, resamples: int = DEFAULT_RESAMPLES) -> str:
+    """The end-of-run table and its legend, as the live run and ``python -m pytest_hybridarena
+    report`` print them."""
+    rows = list(rows)
+    summaries = summarize(rows, resamples=resamples)
+    return render_summary(summaries) + "\n" + render_legend(with_mid=has_mid_tier(rows))
 
 
-def _side_fraction(rows: list[dict[str, Any]], side: str) -> float | None:
-    """One side's share of all tokens (prompt + completion, every tier) over the group; None when
-    no tokens flowed. Rows without a mid tier have no ``mid_*`` tokens and count them as 0."""
-    totals = {
-        s: sum(r["tokens"].get(f"{s}_prompt", 0) + r["tokens"].get(f"{s}_completion", 0) for r in rows)
-        for s in ("local", "mid", "cloud")
-    }
-    everything = sum(totals.values())
-    return totals[side] / everything if everything else None
+def _vary(summaries: Sequence[CellFigures]) -> bool:
+    """More than one (local, cloud) model pair: the table then names each line's models."""
+    return len({(s.local_model, s.cloud_model) for s in summaries}) > 1
 
 
-def _call_fraction(rows: list[dict[str, Any]], side: str) -> float | None:
-    """One side's share of the calls that went to a model (local + mid + cloud); None without calls."""
-    sides = {s: sum(int(r["calls"].get(s, 0)) for r in rows) for s in ("local", "mid", "cloud")}
-    everything = sum(sides.values())
-    return sides[side] / everything if everything else None
+def _models(s: CellFigures) -> str:
+    return f"{s.local_model or DASH} + {s.cloud_model or DASH}"
 
 
-def _mean_cost(rows: list[dict[str, Any]]) -> float | None:
-    """Mean cost per row; None when any row's cost is unknown (an unpriced model), so a partial
-    sum is never shown as the cost."""
-    values = [r["cost_usd"]["value"] for r in rows]
-    if not values or any(v is None for v in values):
-        return None
-    return float(sum(values)) / len(values)
-
-
-def _rate_text(rate: RateEstimate | None) -> str:
-    if rate is None:
-        return "–"
-    return f"{100 * rate.point:5.1f}% [{100 * rate.low:.1f}–{100 * rate.high:.1f}]"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
-
-
-def _calls_tokens(calls: float | None, tokens: float | None) -> str:
-    """``calls/tokens%``, e.g. ``100/97%``; a side that is unknown shows ``–``."""
-    if calls is None and tokens is None:
-        return "–"
-    c = "–" if calls is None else f"{100 * calls:.0f}"
-    return f"{c}/{_pct(tokens)}"
-
-
-def render_summary(summaries: Sequence[CellSummary]) -> str:
+def render_summary(summaries: Sequence[CellFigures]) -> str:
     """The cell table (its columns are spelled out by :func:`render_legend`). A run with a mid tier
     gets a ``mid`` column (mid-tier share of tokens) before ``cloud``."""
     with_mid = any(s.has_mid for s in summaries)
+    vary = _vary(summaries)
     table = [
         (
             s.task_class,
             s.agent,
             s.strategy,
+            *((_models(s),) if vary else ()),
             s.n,
             s.counts["pass"],
             s.counts["fail"],
             s.counts["error"],
             s.counts["timeout"],
             s.counts["skipped"],
-            _rate_text(s.rate),
-            *((_pct(s.mid_token_fraction),) if with_mid else ()),
-            _calls_tokens(s.cloud_call_fraction, s.cloud_token_fraction),
-            f"{s.calls_per_row:.1f}",
-            "–" if s.cost_per_row is None else f"${s.cost_per_row:.4f}",
-            "–" if s.median_wall_s is None else f"{s.median_wall_s:.1f}s",
+            percent_ci(s.rate),
+            *((percent(s.point("mid_fraction_tokens"), 0),) if with_mid else ()),
+            cloud_share(s.point("cloud_fraction_calls"), s.point("cloud_fraction_tokens")),
+            f"{s.point('calls_per_task') or 0.0:.1f}",
+            money(s.point("cost_per_task")),
+            duration(s.median_wall_s),
         )
         for s in summaries
     ]
@@ -202,8 +116,11 @@ def render_summary(summaries: Sequence[CellSummary]) -> str:
     # the table past 120 characters. It has no parameter for it, so set it for this call only.
     headers: tuple[str, ...] = HEADERS
     if with_mid:
-        at = HEADERS.index("cloud")
-        headers = (*HEADERS[:at], "mid", *HEADERS[at:])
+        at = headers.index("cloud")
+        headers = (*headers[:at], "mid", *headers[at:])
+    if vary:
+        at = headers.index("n")
+        headers = (*headers[:at], "models", *headers[at:])
     saved, tabulate_module.MIN_PADDING = tabulate_module.MIN_PADDING, 0
     try:
         text = tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
@@ -228,7 +145,7 @@ def render_legend(*, with_mid: bool = False, width: int = 120) -> str:
     return textwrap.fill(text, width=width, break_on_hyphens=False)
 
 
-def render_rounds(summaries: Sequence[CellSummary]) -> str:
+def render_rounds(summaries: Sequence[CellFigures]) -> str:
     """pass@round per cell (groups whose rows report rounds), for runs where a row used more than
     one: how much one round of visible-check feedback gains. A group that stopped before round k
     keeps its last value (nothing changed after it stopped)."""
@@ -236,8 +153,9 @@ def render_rounds(summaries: Sequence[CellSummary]) -> str:
     last = max(s.rounds_used for s in shown)
     ks = sorted({1, 2, last})
 
-    def at(s: CellSummary, k: int) -> float:
-        return s.pass_at_round[min(k, s.rounds_used) - 1]
+    def at(s: CellFigures, k: int) -> float:
+        point = s.pass_at_round[min(k, s.rounds_used) - 1].point
+        return 0.0 if math.isnan(point) else point
 
     table = [
         (
@@ -246,7 +164,7 @@ def render_rounds(summaries: Sequence[CellSummary]) -> str:
             s.strategy,
             s.n,
             s.rounds_used,
-            *(f"{100 * at(s, k):.1f}%" for k in ks),
+            *(percent(at(s, k)) for k in ks),
             f"{100 * (at(s, last) - at(s, 1)):+.1f}",
         )
         for s in shown

@@ -16,13 +16,7 @@ import pytest
 
 from pytest_hybridarena.results.cells import Cell, parse_cell_id
 from pytest_hybridarena.results.rows import Row, now_iso
-from pytest_hybridarena.results.table import (
-    has_mid_tier,
-    render_legend,
-    render_summary,
-    render_validation,
-    summarize,
-)
+from pytest_hybridarena.results.table import render_run_summary, render_validation
 from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.shell.item import row_of
 from pytest_hybridarena.shell.reruns import remember_selection
@@ -120,14 +114,9 @@ class ArenaReporter:
         tr.write_sep("=", "hybridarena validation" if self.settings.validate else "hybridarena summary")
         if not self.settings.validate:
             tr.write_line(models_line(self.settings))
-        text = (
-            render_validation(self.rows) if self.settings.validate else render_summary(summarize(self.rows))
-        )
+        text = render_validation(self.rows) if self.settings.validate else render_run_summary(self.rows)
         for line in text.splitlines():
             tr.write_line(line)
-        if not self.settings.validate:
-            for line in render_legend(with_mid=has_mid_tier(self.rows)).splitlines():
-                tr.write_line(line)
         if not self.settings.validate and self.settings.summary == "full":
             self._write_analysis(tr)
         tr.write_line(f"results: {self.out_path} ({len(self.rows)} rows)")
