@@ -149,8 +149,8 @@ def _row() -> Row:
 
 def test_usage_with_a_mid_tier_fills_three_sided_row_fields() -> None:
     row = _with_usage(_row(), _usage())
-    assert row.calls == {"total": 2, "local": 2, "mid": 2, "cloud": 1, "errors": 0, "escalated": 2}
-    assert list(row.tokens) == [
+    assert row.calls.to_wire() == {"total": 2, "local": 2, "mid": 2, "cloud": 1, "errors": 0, "escalated": 2}
+    assert list(row.tokens.to_wire()) == [
         "local_prompt",
         "local_completion",
         "mid_prompt",
@@ -160,8 +160,12 @@ def test_usage_with_a_mid_tier_fills_three_sided_row_fields() -> None:
         "cached",
         "estimated",
     ]
-    assert row.models == {"local": "ollama:q", "mid": "openai:gpt-5-mini", "cloud": "openai:gpt-5.5"}
-    assert row.cost_usd == {"scenario": "list-price", "value": pytest.approx(0.5012), "mid": 0.0012}
+    assert row.models.to_wire() == {
+        "local": "ollama:q",
+        "mid": "openai:gpt-5-mini",
+        "cloud": "openai:gpt-5.5",
+    }
+    assert row.cost_usd.to_wire() == {"scenario": "list-price", "value": pytest.approx(0.5012), "mid": 0.0012}
     assert Row.from_wire(row.to_wire()) == row
 
 
@@ -169,9 +173,13 @@ def test_price_as_reprices_the_cloud_side_and_keeps_the_mid_tiers_own_price() ->
     cloud = load_prices().cost_usd("gpt-5.5", 2000, 200, 0)
     assert cloud is not None
     row = _with_usage(_row(), _usage(), price_as="gpt-5.5")
-    assert row.cost_usd == {"scenario": "as:gpt-5.5", "value": pytest.approx(cloud + 0.0012), "mid": 0.0012}
+    assert row.cost_usd.to_wire() == {
+        "scenario": "as:gpt-5.5",
+        "value": pytest.approx(cloud + 0.0012),
+        "mid": 0.0012,
+    }
     unpriced = _with_usage(_row(), _usage(mid_cost=None), price_as="gpt-5.5")
-    assert unpriced.cost_usd == {"scenario": "as:gpt-5.5", "value": None, "mid": None}
+    assert unpriced.cost_usd.to_wire() == {"scenario": "as:gpt-5.5", "value": None, "mid": None}
     live = _with_usage(_row(), _usage(), price_as="gpt-5.5").to_wire()
     listed = _with_usage(_row(), _usage()).to_wire()
     assert reprice_rows([listed], "gpt-5.5")[0]["cost_usd"] == live["cost_usd"]

@@ -37,7 +37,14 @@ from pytest_hybridarena.results.pareto import (
     inconclusive_reason,
     pareto_frontiers,
 )
-from pytest_hybridarena.results.rows import OUTCOMES, counts_as_judged, counts_as_passed
+from pytest_hybridarena.results.rows import (
+    OUTCOMES,
+    Cost,
+    Tokens,
+    counts_as_judged,
+    counts_as_passed,
+    priced_as,
+)
 from pytest_hybridarena.results.stats import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -88,8 +95,8 @@ def reprice_rows(
 ) -> list[dict[str, Any]]:
     """Rows with ``cost_usd`` recomputed from tokens, cloud tokens billed at ``price_as``'s rates.
 
-    The same arithmetic as a live ``--arena-price-as`` run (``runner._cost``): local tokens $0,
-    cached tokens count only when the cloud side saw prompt tokens, a mid tier's cost
+    The one repricing rule (:func:`rows.priced_as`), which a live ``--arena-price-as`` run uses
+    too: local tokens $0, cached tokens count only when the cloud side saw prompt tokens, a mid tier's cost
     (``cost_usd.mid``) is kept at its own price and added, rounded to 8 decimals. With
     ``price_as=None`` the rows are returned unchanged. Raises ValueError naming the model when the
     price table does not know it.
@@ -104,20 +111,10 @@ def reprice_rows(
         )
     out = []
     for row in rows:
-        tokens = row.get("tokens") or {}
-        prompt = int(tokens.get("cloud_prompt", 0))
-        cached = int(tokens.get("cached", 0)) if prompt else 0
-        value = table.cost_usd(price_as, prompt, int(tokens.get("cloud_completion", 0)), cached)
-        cost: dict[str, Any] = {
-            "scenario": f"as:{price_as}",
-            "value": None if value is None else round(value, 8),
-        }
-        old = row.get("cost_usd") or {}
-        if "mid" in old:  # a mid tier keeps its own list price; price_as is about the cloud side
-            mid = old["mid"]
-            cost["value"] = None if value is None or mid is None else round(value + mid, 8)
-            cost["mid"] = mid
-        out.append({**row, "cost_usd": cost})
+        cost = priced_as(
+            Tokens.from_wire(row.get("tokens")), price_as, table, Cost.from_wire(row.get("cost_usd"))
+        )
+        out.append({**row, "cost_usd": cost.to_wire()})
     return out
 
 

@@ -31,7 +31,17 @@ import numpy as np
 import numpy.typing as npt
 
 from pytest_hybridarena.results.rounds import max_rounds_used, row_pass_round
-from pytest_hybridarena.results.rows import OUTCOMES, counts_as_judged, counts_as_passed, has_mid_tier
+from pytest_hybridarena.results.rows import (
+    OUTCOMES,
+    Calls,
+    Cost,
+    Models,
+    Timing,
+    Tokens,
+    counts_as_judged,
+    counts_as_passed,
+    has_mid_tier,
+)
 from pytest_hybridarena.results.stats import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -94,8 +104,8 @@ _SPEND = {
 def cell_key(row: dict[str, Any]) -> CellKey:
     """(task class, agent, strategy, local model, cloud model) as the row names them (before
     :func:`group_cells` places a row that names no model)."""
-    cell, models = row["cell"], row.get("models") or {}
-    return (cell["task_class"], cell["agent"], cell["strategy"], models.get("local"), models.get("cloud"))
+    cell, models = row["cell"], Models.from_wire(row.get("models"))
+    return (cell["task_class"], cell["agent"], cell["strategy"], models.local, models.cloud)
 
 
 def cell_id(key: CellKey) -> str:
@@ -264,7 +274,7 @@ def cell_figures(
     judged_mask = np.fromiter((counts_as_judged(r["outcome"]) for r in members), bool, len(members))
     judged = [r for r in members if counts_as_judged(r["outcome"])]
     cost_all = np.fromiter(
-        (math.nan if (v := (r.get("cost_usd") or {}).get("value")) is None else float(v) for r in members),
+        (math.nan if (v := Cost.from_wire(r.get("cost_usd")).value) is None else float(v) for r in members),
         np.float64,
         len(members),
     )
@@ -339,23 +349,21 @@ def _columns(rows: Sequence[dict[str, Any]], cost: npt.NDArray[np.float64]) -> n
     cols = np.zeros((len(rows), _NCOLS))
     for i, r in enumerate(rows):
         outcome = r["outcome"]
-        tok, calls = r["tokens"], r["calls"]
-        cloud_tok = tok["cloud_prompt"] + tok["cloud_completion"]
-        mid_tok = tok.get("mid_prompt", 0) + tok.get("mid_completion", 0)
+        tok, calls = Tokens.from_wire(r["tokens"]), Calls.from_wire(r["calls"])
         cols[i, _ROWS] = 1.0
         cols[i, _N] = counts_as_judged(outcome)
         cols[i, _PASS] = counts_as_passed(outcome)
         cols[i, _ERROR] = outcome == "error"
         cols[i, _TIMEOUT] = outcome == "timeout"
         cols[i, _JUDGED] = outcome in ("pass", "fail")
-        cols[i, _TOKENS] = cloud_tok + mid_tok + tok["local_prompt"] + tok["local_completion"]
-        cols[i, _CLOUD_TOK] = cloud_tok
-        cols[i, _MID_TOK] = mid_tok
-        cols[i, _SIDE_CALLS] = calls["local"] + calls.get("mid", 0) + calls["cloud"]
-        cols[i, _CLOUD_CALLS] = calls["cloud"]
-        cols[i, _MID_CALLS] = calls.get("mid", 0)
-        cols[i, _CALLS] = calls["total"]
-        cols[i, _WALL] = float(r["wall_s"]["total"])
+        cols[i, _TOKENS] = tok.total
+        cols[i, _CLOUD_TOK] = tok.cloud
+        cols[i, _MID_TOK] = tok.mid
+        cols[i, _SIDE_CALLS] = calls.served
+        cols[i, _CLOUD_CALLS] = calls.cloud
+        cols[i, _MID_CALLS] = calls.mid or 0
+        cols[i, _CALLS] = calls.total
+        cols[i, _WALL] = float(Timing.from_wire(r["wall_s"]).total)
     cols[:, _COST] = np.nan_to_num(cost)
     return cols
 

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_hybridarena.pricing import PriceTable
-from pytest_hybridarena.results.rows import SCHEMA_VERSION, empty_tests
+from pytest_hybridarena.results.rows import SCHEMA_VERSION, Tokens, cloud_cost, empty_tests
 
 __all__ = ["convert_legacy", "is_legacy", "legacy_models"]
 
@@ -223,5 +223,4 @@ def _cost(split: dict[str, int], cached: int, cloud: str | None, prices: PriceTa
         return 0.0
     if cloud is None or "+" in cloud:
         return None
-    value = prices.cost_usd(cloud, prompt, completion, cached if prompt else 0)
-    return None if value is None else round(value, 8)
+    return cloud_cost(Tokens(cloud_prompt=prompt, cloud_completion=completion, cached=cached), cloud, prices)

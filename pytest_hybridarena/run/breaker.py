@@ -24,11 +24,11 @@ class BackendBreaker:
 
     def record(self, row: Row) -> None:
         calls = row.calls
-        if calls.get("total", 0) and calls.get("errors", 0) >= calls.get("total", 0):
+        if calls.total and (calls.errors or 0) >= calls.total:
             self.failed_in_a_row += 1
             self.last_error = (row.error or {}).get("message", "")[:300]
             self.tripped = self.failed_in_a_row >= self.threshold
-        elif calls.get("total", 0):
+        elif calls.total:
             self.failed_in_a_row, self.tripped = 0, False
 
     def open_reason(self) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,17 @@ from pytest_hybridarena.agents.base import Agent, AgentEndpoint, AgentRequest, A
 from pytest_hybridarena.pricing import PriceTable, load_prices
 from pytest_hybridarena.results.cells import Cell
 from pytest_hybridarena.results.rounds import rounds_object
-from pytest_hybridarena.results.rows import Row, now_iso
+from pytest_hybridarena.results.rows import (
+    Calls,
+    Cost,
+    Models,
+    Row,
+    Tests,
+    Timing,
+    Tokens,
+    now_iso,
+    priced_as,
+)
 from pytest_hybridarena.router.specs import parse_spec
 from pytest_hybridarena.run.review import diff_workspaces, review_object, write_diff
 from pytest_hybridarena.run.rounds import score_rounds
@@ -31,16 +41,6 @@ from pytest_hybridarena.run.tasks import TaskSpec
 __all__ = ["CellContext", "CellRun", "error_row", "exception_text", "run_cell"]
 
 UsageFn = Callable[[], dict[str, Any]]
-CALL_KEYS = ("total", "local", "cloud", "errors", "escalated")
-MID_TOKEN_KEYS = (
-    "local_prompt",
-    "local_completion",
-    "mid_prompt",
-    "mid_completion",
-    "cloud_prompt",
-    "cloud_completion",
-    "cached",
-)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def run_cell(
             agent_result = AgentResult("error", error=f"{type(exc).__name__}: {exc}")
         t_agent = time.monotonic() - t0
         versions = {**row.versions, "agent": agent_result.version}
-        row = row.replace(versions=versions, wall_s={"agent": round(t_agent, 3), "score": 0.0, "total": 0.0})
+        row = row.replace(versions=versions, wall_s=Timing(agent=round(t_agent, 3)))
         if agent_result.status == "timeout":
             row = row.replace(
                 outcome="timeout",
@@ -170,7 +170,7 @@ def run_cell(
     finally:
         row = _with_usage_of(row, usage, ctx.price_as, ctx.prices)
     total = time.monotonic() - t0
-    row = row.replace(wall_s={**row.wall_s, "total": round(total, 3)}, finished_at=now_iso())
+    row = row.replace(wall_s=replace(row.wall_s, total=round(total, 3)), finished_at=now_iso())
     return CellRun(row=row, score=score, agent_result=agent_result, workspace=workspace)
 
 
@@ -226,9 +226,9 @@ def _score(ctx: CellContext, row: Row, workspace: Path, sandbox: Sandbox) -> tup
             message = f"scoring broke: {exception_text(exc)}"
         return row.replace(error={"kind": "score", "message": message}), None
     row = row.replace(
-        tests=dict(score.tests),
+        tests=Tests.from_wire(score.tests),
         sandbox=dict(score.isolation),
-        wall_s={**row.wall_s, "score": round(score.duration_s, 3)},
+        wall_s=replace(row.wall_s, score=round(score.duration_s, 3)),
     )
     error = None if score.problem is None else {"kind": score.problem_kind, "message": score.problem}
     outcome, code = score.outcome, score.exit_code
@@ -279,26 +279,13 @@ def _with_usage(
     An agent that failed while the router recorded backend errors on its cell failed *because of*
     the backend (a dead local server, a 5xx from the cloud): the error kind says so.
     """
-    calls = usage.get("calls") or {}
-    tokens = usage.get("tokens") or {}
-    models = usage.get("models") or {}
+    calls, tokens, models = usage_parts(usage)
     errors = usage.get("errors") or []
-    # A router with a mid tier reports it (models.mid); only then do the rows carry mid fields.
-    mid = "mid" in models
-    call_keys = ("total", "local", "mid", "cloud", "errors", "escalated") if mid else CALL_KEYS
-    token_keys = MID_TOKEN_KEYS if mid else tuple(row.tokens)
     row = row.replace(
-        calls={k: int(calls.get(k, 0)) for k in call_keys},
-        tokens={
-            **{k: int(tokens.get(k, 0)) for k in token_keys},
-            "estimated": bool(tokens.get("estimated", False)),
-        },
-        models={
-            "local": models.get("local"),
-            **({"mid": models["mid"]} if mid else {}),
-            "cloud": models.get("cloud"),
-        },
-        cost_usd=_cost(usage, price_as, prices),
+        calls=calls,
+        tokens=tokens,
+        models=models,
+        cost_usd=_cost(usage, tokens, price_as, prices),
         decisions_ref=usage.get("decisions_ref", row.decisions_ref),
         sampling=usage.get("sampling", row.sampling),
     )
@@ -319,28 +306,51 @@ def _with_usage(
     return row
 
 
-def _cost(usage: dict[str, Any], price_as: str | None, prices: PriceTable | None = None) -> dict[str, Any]:
+def usage_parts(usage: dict[str, Any]) -> tuple[Calls, Tokens, Models]:
+    """The router's usage report as the row's typed parts: the one place its dicts become a row's.
+
+    The router reports a mid tier (``models.mid``) only when it has one, and only then do the parts
+    carry mid fields (:meth:`Models.from_wire` decides). Counts are ints, ``estimated`` a bool,
+    ``errors`` and ``escalated`` always present."""
+    models = Models.from_wire(usage.get("models") or {})
+    mid = models.has_mid
+    calls = usage.get("calls") or {}
+    tokens = usage.get("tokens") or {}
+    return (
+        Calls(
+            total=int(calls.get("total", 0)),
+            local=int(calls.get("local", 0)),
+            cloud=int(calls.get("cloud", 0)),
+            mid=int(calls.get("mid", 0)) if mid else None,
+            errors=int(calls.get("errors", 0)),
+            escalated=int(calls.get("escalated", 0)),
+        ),
+        Tokens(
+            **{k: int(tokens.get(k, 0)) for k in _TOKEN_KEYS},
+            mid_prompt=int(tokens.get("mid_prompt", 0)) if mid else None,
+            mid_completion=int(tokens.get("mid_completion", 0)) if mid else None,
+            estimated=bool(tokens.get("estimated", False)),
+        ),
+        models,
+    )
+
+
+_TOKEN_KEYS = ("local_prompt", "local_completion", "cloud_prompt", "cloud_completion", "cached")
+
+
+def _cost(
+    usage: dict[str, Any], tokens: Tokens, price_as: str | None, prices: PriceTable | None = None
+) -> Cost:
     """The cell's cost: the router's list-price cost of the real cloud model, or the cloud side's
-    tokens priced as if billed at ``price_as`` from ``prices`` (None: the pinned table; local
-    tokens are always $0).
+    tokens priced as if billed at ``price_as`` from ``prices`` (None: the pinned table), by the one
+    repricing rule (:func:`rows.priced_as`; local tokens are always $0).
 
     With a mid tier (``mid_cost_usd`` in the usage) the mid tier is always priced at its own
     model's list price ($0 when it runs locally) and kept apart as ``mid``, so a later
     ``--price-as`` can reprice the cloud side alone (``analysis.reprice_rows``).
     """
     mid = "mid_cost_usd" in usage
+    listed = Cost("list-price", usage.get("cost_usd"), mid=usage.get("mid_cost_usd"), has_mid=mid)
     if price_as is None:
-        cost = {"scenario": "list-price", "value": usage.get("cost_usd")}
-        return {**cost, "mid": usage["mid_cost_usd"]} if mid else cost
-    tokens = usage.get("tokens") or {}
-    value = (prices or load_prices()).cost_usd(
-        price_as,
-        int(tokens.get("cloud_prompt", 0)),
-        int(tokens.get("cloud_completion", 0)),
-        int(tokens.get("cached", 0)) if int(tokens.get("cloud_prompt", 0)) else 0,
-    )
-    if not mid:
-        return {"scenario": f"as:{price_as}", "value": None if value is None else round(value, 8)}
-    mid_cost = usage["mid_cost_usd"]
-    total = None if value is None or mid_cost is None else round(value + mid_cost, 8)
-    return {"scenario": f"as:{price_as}", "value": total, "mid": mid_cost}
+        return listed
+    return priced_as(tokens, price_as, prices or load_prices(), listed)

@@ -378,8 +378,8 @@ def describe(run: CellRun, run_dir: Path | None) -> str:
     row = run.row
     lines = [f"{row.outcome.upper()} {row.cell.key}"]
     tests = row.tests
-    if tests["total"]:
-        lines.append(f"acceptance tests: {tests['passed']}/{tests['total']} passed")
+    if tests.total:
+        lines.append(f"acceptance tests: {tests.passed}/{tests.total} passed")
     if row.error:
         lines.append(f"{row.error['kind']}: {row.error['message']}")
     if run.score is not None and run.score.failed_tests:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from pytest_hybridarena.results.rows import counts_as_error, counts_as_judged, counts_as_passed
 from pytest_hybridarena.shell.settings import ArenaSettings
 
 __all__ = [
@@ -81,8 +82,8 @@ def write_manifest(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
 
 def overall_rate(rows: Sequence[Mapping[str, Any]]) -> float:
     """Passed cells over judged cells (skipped ones are not judged); 0.0 when nothing was judged."""
-    judged = [r for r in rows if r["outcome"] != "skipped"]
-    return sum(r["outcome"] == "pass" for r in judged) / len(judged) if judged else 0.0
+    judged = [r for r in rows if counts_as_judged(r["outcome"])]
+    return sum(counts_as_passed(r["outcome"]) for r in judged) / len(judged) if judged else 0.0
 
 
 def exit_status(
@@ -104,7 +105,7 @@ def exit_status(
     """
     if validate or not rows:
         return current
-    arena_errors = sum(r["outcome"] in ("error", "timeout") for r in rows)
+    arena_errors = sum(counts_as_error(r["outcome"]) for r in rows)
     clean = not (arena_errors or other_failures or collect_errors)
     status = current
     if status == pytest.ExitCode.TESTS_FAILED and clean:
