@@ -37,6 +37,7 @@ from pytest_hybridarena.promotion.roles import (
     load_catalog,
     load_roles,
 )
+from pytest_hybridarena.results.rows import Models, counts_as_error, counts_as_judged, counts_as_passed
 from pytest_hybridarena.results.stats import (
     DEFAULT_RESAMPLES,
     cluster_bootstrap_ratios,
@@ -221,8 +222,9 @@ def collect_trials(
     groups: dict[tuple[str, str, str, str, int], list[tuple[bool, bool, int | None, int | None]]]
     groups = defaultdict(list)
     for row in rows:
-        cell, label = row["cell"], (row.get("models") or {}).get("local")
-        if not label or row["outcome"] == "skipped" or cell["strategy"].partition("@")[0] != ROLE_STRATEGY:
+        cell, label = row["cell"], Models.from_wire(row.get("models")).local
+        judged = counts_as_judged(row["outcome"])
+        if not label or not judged or cell["strategy"].partition("@")[0] != ROLE_STRATEGY:
             continue
         key = f"{cell['task_class']}/{cell['task_id']}"
         rounds, lines = review_inputs(row, _artifacts(row, artifact_roots))
@@ -230,9 +232,9 @@ def collect_trials(
         ref = info.reference_lines if info else None
         excess = max(0, lines - ref) if lines is not None and ref is not None else None
         failed = max(0, rounds - 1) if rounds is not None else None
-        hard = row["outcome"] in ("error", "timeout")
+        hard = counts_as_error(row["outcome"])
         groups[(label, key, cell["task_class"], cell["agent"], int(cell["seed"]))].append(
-            (row["outcome"] == "pass", hard, failed, excess)
+            (counts_as_passed(row["outcome"]), hard, failed, excess)
         )
     trials = []
     for (label, key, task_class, agent, seed), runs in sorted(groups.items()):

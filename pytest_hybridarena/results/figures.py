@@ -38,6 +38,7 @@ from pytest_hybridarena.results.rows import (
     Models,
     Timing,
     Tokens,
+    counts_as_error,
     counts_as_judged,
     counts_as_passed,
     has_mid_tier,
@@ -355,7 +356,7 @@ def _columns(rows: Sequence[dict[str, Any]], cost: npt.NDArray[np.float64]) -> n
         cols[i, _PASS] = counts_as_passed(outcome)
         cols[i, _ERROR] = outcome == "error"
         cols[i, _TIMEOUT] = outcome == "timeout"
-        cols[i, _JUDGED] = outcome in ("pass", "fail")
+        cols[i, _JUDGED] = counts_as_judged(outcome) and not counts_as_error(outcome)
         cols[i, _TOKENS] = tok.total
         cols[i, _CLOUD_TOK] = tok.cloud
         cols[i, _MID_TOK] = tok.mid

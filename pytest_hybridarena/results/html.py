@@ -39,7 +39,7 @@ from pytest_hybridarena.results.fmt import (
     settings_line,
 )
 from pytest_hybridarena.results.pareto import config_label
-from pytest_hybridarena.results.rows import counts_as_judged, counts_as_passed
+from pytest_hybridarena.results.rows import Cost, Tests, Timing, counts_as_judged, counts_as_passed
 
 __all__ = ["render_html", "write_html"]
 
@@ -246,16 +246,15 @@ def _trials(aggregate: dict[str, Any], rows: Sequence[dict[str, Any]], out_dir: 
             err = r.get("error") or {}
             message = str(err.get("message") or "")
             short = message if len(message) <= 300 else message[:300] + "…"
-            tests = r.get("tests") or {}
-            cost = (r.get("cost_usd") or {}).get("value")
+            tests, cost = Tests.from_wire(r.get("tests")), Cost.from_wire(r.get("cost_usd")).value
             body.append(
                 (
                     _td(r["cell"]["task_id"]),
                     _td(str(r["cell"]["seed"]), "num"),
                     _td(r["outcome"], f"o-{_e(r['outcome'])}"),
-                    _td(f"{tests.get('passed', 0)}/{tests.get('total', 0)}", "num"),
+                    _td(f"{tests.passed}/{tests.total}", "num"),
                     _td(money(cost), "num"),
-                    _td(duration(float((r.get("wall_s") or {}).get("total", 0.0))), "num"),
+                    _td(duration(float(Timing.from_wire(r.get("wall_s")).total)), "num"),
                     (f'<td class="err" title="{_e(message)}">' if message else "<td>")
                     + (f"<b>{_e(err.get('kind'))}</b>: {_e(short)}" if err else "")
                     + "</td>",

@@ -32,7 +32,7 @@ from pytest_hybridarena.results.fmt import (
     tokens_ci,
 )
 from pytest_hybridarena.results.legacy import convert_legacy, is_legacy, legacy_models
-from pytest_hybridarena.results.rows import Row
+from pytest_hybridarena.results.rows import TIERS, Models, Row
 from pytest_hybridarena.results.stats import DEFAULT_RESAMPLES
 from pytest_hybridarena.results.table import render_run_summary
 
@@ -130,16 +130,14 @@ _SOURCE = "__source"  # where a row was read from, while loading only
 
 
 def _dedupe_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    cell, models = row["cell"], row.get("models") or {}
+    cell, models = row["cell"], Models.from_wire(row.get("models"))
     return (
         cell["task_class"],
         cell["task_id"],
         cell["agent"],
         cell["strategy"],
         int(cell["seed"]),
-        models.get("local"),
-        models.get("mid"),
-        models.get("cloud"),
+        *(models.of(tier) for tier in TIERS),
     )
 
 

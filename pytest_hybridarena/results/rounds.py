@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pytest_hybridarena.results.rows import counts_as_judged, counts_as_passed
+
 __all__ = ["max_rounds_used", "pass_at_round", "pass_round", "rounds_object", "row_pass_round"]
 
 
@@ -41,7 +43,7 @@ def row_pass_round(row: Mapping[str, Any]) -> int | None:
     if isinstance(rounds, Mapping):
         value = rounds.get("pass_round")
         return int(value) if value is not None else None
-    return 1 if row.get("outcome") == "pass" else None
+    return 1 if counts_as_passed(str(row.get("outcome"))) else None
 
 
 def max_rounds_used(rows: Iterable[Mapping[str, Any]]) -> int:
@@ -52,7 +54,7 @@ def max_rounds_used(rows: Iterable[Mapping[str, Any]]) -> int:
 def pass_at_round(rows: Sequence[Mapping[str, Any]], k: int) -> float | None:
     """Share of the judged (non-skipped) rows whose pass round is at most ``k``; None for no rows.
     Errors and timeouts count as not passed (intention-to-treat, as the pass rate)."""
-    judged = [r for r in rows if r.get("outcome") != "skipped"]
+    judged = [r for r in rows if counts_as_judged(str(r.get("outcome")))]
     if not judged:
         return None
     hits = sum(1 for r in judged if (p := row_pass_round(r)) is not None and p <= k)

@@ -17,7 +17,7 @@ from tabulate import tabulate
 
 from pytest_hybridarena.results.figures import CellFigures, cell_figures, group_cells
 from pytest_hybridarena.results.fmt import DASH, cloud_share, duration, money, percent, percent_ci
-from pytest_hybridarena.results.rows import has_mid_tier
+from pytest_hybridarena.results.rows import Row, as_row, has_mid_tier
 from pytest_hybridarena.results.stats import DEFAULT_RESAMPLES, WeightCache
 
 __all__ = [
@@ -174,22 +174,21 @@ def render_rounds(summaries: Sequence[CellFigures]) -> str:
     return title + "\n" + tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
-def render_validation(rows: Iterable[dict[str, Any]]) -> str:
+def render_validation(rows: Iterable[Row | dict[str, Any]]) -> str:
     """One line per task for ``--arena-validate``: did the oracle pass and nop fail?"""
-    by_task: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in rows:
-        cell = row["cell"]
-        by_task[f"{cell['task_class']}/{cell['task_id']}"][cell["agent"]] = row
+    by_task: dict[str, dict[str, Row]] = defaultdict(dict)
+    for row in map(as_row, rows):
+        cell = row.cell
+        by_task[f"{cell.task_class}/{cell.task_id}"][cell.agent] = row
     table = []
     for task, agents in sorted(by_task.items()):
         oracle, nop = agents.get("oracle"), agents.get("nop")
-        ok = bool(oracle and nop and oracle["outcome"] == "pass" and nop["outcome"] == "fail")
+        ok = bool(oracle and nop and oracle.passed and nop.outcome == "fail")
         table.append((task, _validation_cell(oracle), _validation_cell(nop), "ok" if ok else "BROKEN"))
     return tabulate(table, headers=("task", "oracle", "nop", "invariant"), tablefmt="simple")
 
 
-def _validation_cell(row: dict[str, Any] | None) -> str:
+def _validation_cell(row: Row | None) -> str:
     if row is None:
         return "not run"
-    tests = row["tests"]
-    return f"{row['outcome']} ({tests['passed']}/{tests['total']})"
+    return f"{row.outcome} ({row.tests.passed}/{row.tests.total})"

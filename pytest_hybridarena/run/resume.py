@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest_hybridarena.results.rows import counts_as_error
+
 __all__ = ["ResumeIndex", "latest_attempts", "read_jsonl"]
 
 
@@ -78,6 +80,6 @@ class ResumeIndex:
         if row is None or row.get("config_sha") != config_sha or row.get("task_sha") != task_sha:
             return None, 1
         attempt = int(row.get("attempt", 1))
-        if row.get("outcome") in ("error", "timeout") and self.retry_errors:
+        if counts_as_error(str(row.get("outcome"))) and self.retry_errors:
             return None, attempt + 1
         return row, attempt

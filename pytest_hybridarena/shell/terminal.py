@@ -15,7 +15,7 @@ from typing import IO, Any
 import pytest
 
 from pytest_hybridarena.results.cells import Cell, parse_cell_id
-from pytest_hybridarena.results.rows import Row, now_iso
+from pytest_hybridarena.results.rows import Row, counts_as_judged, counts_as_passed, now_iso
 from pytest_hybridarena.results.table import render_run_summary, render_validation
 from pytest_hybridarena.router.specs import runs_locally
 from pytest_hybridarena.shell.item import row_of
@@ -84,7 +84,8 @@ class ArenaReporter:
                 self.rows.append(row)  # already in the file: count it, don't write it twice
             else:
                 self._write(row)
-            if report.failed and row["outcome"] not in ("fail", "error", "timeout"):
+            outcome = row["outcome"]
+            if report.failed and not (counts_as_judged(outcome) and not counts_as_passed(outcome)):
                 self.other_failures += 1
             return
         if str(report.when) == "???":  # an xdist worker died while running this item
