@@ -1,4 +1,4 @@
-"""The agent contract (DESIGN §6): ``available()`` and ``run(request) -> AgentResult``.
+"""The agent contract: ``available()`` and ``run(request) -> AgentResult``.
 
 An agent is given a workspace (a private copy of the task's ``workspace/``), the instruction, the
 cell's model endpoint and a time budget. It edits the workspace in place and reports how the run
