@@ -1,4 +1,4 @@
-"""The result row (DESIGN §4): one JSON object per cell, schema-versioned, builtins only.
+"""The result row: one JSON object per cell, schema-versioned, builtins only.
 
 A :class:`Row` becomes a dict at one place (:meth:`Row.to_wire`) and comes back at one place
 (:meth:`Row.from_wire`). The dict travels from a worker to the controller as an attribute of the

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_hybridarena.results.cells import Cell
-from pytest_hybridarena.results.rows import Row, now_iso
+from pytest_hybridarena.results.rows import Row, counts_as_passed, now_iso
 from pytest_hybridarena.run.tasks import TaskSpec
 from pytest_hybridarena.shell.state import ArenaState, state_key
 
@@ -169,7 +169,7 @@ def _harness_broke(item: ArenaItem, kind: str, exc: Exception) -> None:
     stored = item.stash.get(row_key, None)
     if stored is not None:
         outcome = stored["outcome"]
-        if outcome == "pass":
+        if counts_as_passed(outcome):
             return
         text = f"{outcome.upper()} {key} (the failure report could not be built: {exception_text(exc)})"
         raise CellOutcome(outcome, text) from None
@@ -284,7 +284,7 @@ def _reuse(item: ArenaItem, state: ArenaState, stored: dict[str, Any]) -> None:
     outcome = stored["outcome"]
     if outcome == "skipped":
         pytest.skip(f"resumed: {(stored.get('error') or {}).get('message', 'skipped')}")
-    if outcome == "pass" or (state.settings.validate and _invariant_holds(item.cell.agent, outcome)):
+    if counts_as_passed(outcome) or (state.settings.validate and _invariant_holds(item.cell.agent, outcome)):
         return
     tests = stored.get("tests") or {}
     detail = f"acceptance tests: {tests.get('passed', 0)}/{tests.get('total', 0)} passed"
@@ -353,7 +353,7 @@ def _judge(item: ArenaItem, state: ArenaState, run: CellRun) -> None:
     if state.settings.validate:
         _judge_invariant(item, run)
         return
-    if row.outcome == "pass":
+    if counts_as_passed(row.outcome):
         return
     raise CellOutcome(row.outcome, describe(run, state.run_dir))
 

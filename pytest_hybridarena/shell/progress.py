@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import pytest
 
+from pytest_hybridarena.results.rows import counts_as_judged
 from pytest_hybridarena.shell.item import ArenaItem, router_session_key, row_of
 
 __all__ = [
@@ -278,7 +279,7 @@ class ProgressReporter:
             return
         row = row_of(report)
         outcome = row["outcome"] if row else ("skipped" if report.skipped else "error")
-        timed = row is not None and not row.get("resumed") and outcome != "skipped"
+        timed = row is not None and not row.get("resumed") and counts_as_judged(outcome)
         duration = self._phase_s.pop(report.nodeid, 0.0)
         self.sweep.finish(duration if timed else None)
         if self.mode == "plain":
