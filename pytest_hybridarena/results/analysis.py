@@ -163,7 +163,7 @@ def analyze(
             "total": len(rows),
             "by_outcome": by_outcome,
             "runs": sorted({str(r.get("run_id")) for r in rows}),
-            "cost_scenarios": sorted({str((r.get("cost_usd") or {}).get("scenario")) for r in rows}),
+            "cost_scenarios": sorted({str(Cost.from_wire(r.get("cost_usd")).scenario) for r in rows}),
         },
         "cells": {c.id: c.stats for c in cells},
         "comparisons": comparisons,

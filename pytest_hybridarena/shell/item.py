@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_hybridarena.results.cells import Cell
-from pytest_hybridarena.results.rows import Row, counts_as_passed, now_iso
+from pytest_hybridarena.results.rows import (
+    Calls,
+    Cost,
+    Models,
+    Row,
+    Tests,
+    Tokens,
+    counts_as_passed,
+    now_iso,
+)
 from pytest_hybridarena.run.tasks import TaskSpec
 from pytest_hybridarena.shell.state import ArenaState, state_key
 
@@ -327,9 +336,8 @@ def attach_row(item: pytest.Item, row: Row) -> dict[str, Any]:
 def _attach_wire(item: pytest.Item, wire: dict[str, Any]) -> None:
     item.stash[row_key] = wire
     # Flat properties for JUnit XML consumers (CI dashboards): one value per property.
-    tokens = wire.get("tokens") or {}
-    tests = wire.get("tests") or {}
-    models = wire.get("models") or {}
+    tokens, tests = Tokens.from_wire(wire.get("tokens")), Tests.from_wire(wire.get("tests"))
+    models, calls = Models.from_wire(wire.get("models")), Calls.from_wire(wire.get("calls"))
     cell = wire["cell"]
     item.user_properties.extend(
         [
@@ -337,13 +345,13 @@ def _attach_wire(item: pytest.Item, wire: dict[str, Any]) -> None:
             ("arena.strategy", cell["strategy"]),
             ("arena.seed", cell["seed"]),
             ("arena.outcome", wire["outcome"]),
-            ("arena.tests", f"{tests.get('passed', 0)}/{tests.get('total', 0)}"),
-            ("arena.model.local", models.get("local")),
-            ("arena.model.cloud", models.get("cloud")),
-            ("arena.calls", (wire.get("calls") or {}).get("total", 0)),
-            ("arena.tokens.local", tokens.get("local_prompt", 0) + tokens.get("local_completion", 0)),
-            ("arena.tokens.cloud", tokens.get("cloud_prompt", 0) + tokens.get("cloud_completion", 0)),
-            ("arena.cost_usd", (wire.get("cost_usd") or {}).get("value")),
+            ("arena.tests", f"{tests.passed}/{tests.total}"),
+            ("arena.model.local", models.local),
+            ("arena.model.cloud", models.cloud),
+            ("arena.calls", calls.total),
+            ("arena.tokens.local", tokens.local),
+            ("arena.tokens.cloud", tokens.cloud),
+            ("arena.cost_usd", Cost.from_wire(wire.get("cost_usd")).value),
         ]
     )
 

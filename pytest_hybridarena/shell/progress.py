@@ -28,7 +28,7 @@ from typing import IO, Any
 
 import pytest
 
-from pytest_hybridarena.results.rows import counts_as_judged
+from pytest_hybridarena.results.rows import Calls, counts_as_judged
 from pytest_hybridarena.shell.item import ArenaItem, router_session_key, row_of
 
 __all__ = [
@@ -299,12 +299,8 @@ class ProgressReporter:
     ) -> str:
         name = _cell_name(nodeid, cell)
         resumed = " (resumed)" if row is not None and row.get("resumed") else ""
-        calls = (row or {}).get("calls") or {}
-        used = (
-            f", calls {calls.get('local', 0)} local, {calls.get('cloud', 0)} cloud"
-            if calls.get("total")
-            else ""
-        )
+        calls = Calls.from_wire((row or {}).get("calls"))
+        used = f", calls {calls.local} local, {calls.cloud} cloud" if calls.total else ""
         took = f"{outcome} in {format_duration(duration)}{resumed}{used}"
         return f"hybridarena: {name} {took} | {self.sweep.text()}"
 
