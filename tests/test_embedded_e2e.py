@@ -179,7 +179,7 @@ def test_interrupting_a_session_mid_generation_stops_it_cleanly(
             proc.send_signal(signal.SIGINT)
             break
     try:
-        rest, err = proc.communicate(timeout=90)
+        rest, err = proc.communicate(timeout=45)
     except subprocess.TimeoutExpired:
         # Seen once in CI on a saturated machine: the session went on after the first SIGINT (cause
         # not found; it did not reproduce under load here). A user presses Ctrl-C again; so does the
