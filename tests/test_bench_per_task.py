@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.bench_modules import load_bench
 
 
 @pytest.fixture(scope="module")
 def per_task() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("per_task", REPO / "bench" / "per_task.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("per_task")
 
 
 def _row(task: str, strategy: str, seed: int, outcome: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ interval arithmetic of bench/embedded_overlap.py (on constructed intervals, no m
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import sys
@@ -19,19 +18,14 @@ from pytest_hybridarena.router.backends import embedded
 from pytest_hybridarena.router.backends.base import UpstreamError
 from pytest_hybridarena.router.backends.llama_loop import Generated, Sampling
 from pytest_hybridarena.router.server import LOOP_ENV, new_loop
+from tests.bench_modules import load_bench
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def overlap() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("embedded_overlap", REPO / "bench" / "embedded_overlap.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("embedded_overlap")
 
 
 # -- the embedded backend's trace ----------------------------------------------------------------

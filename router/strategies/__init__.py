@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from ..lazy import load_lazy
 
 if TYPE_CHECKING:
     from .base import CallOutcome, Decision, SessionContext, Strategy, StrategyBase
@@ -35,11 +36,5 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """The names above, imported from their module on first use (PEP 562): importing this package
-    for one light module (``specs``, ``settings``) must not load aiohttp or every strategy."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    """The names above, imported from their module on first use (``lazy.py``)."""
+    return load_lazy(__name__, _LAZY, globals(), name)
