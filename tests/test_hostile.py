@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -348,7 +349,12 @@ def test_an_agent_cli_and_its_children_die_with_the_harness(tmp_path: Path, harn
             assert ready, "the agent CLI never started"
         finally:
             os.close(reader)
-        assert len(pids_with(marker)) == 4, "the stand-in harness, the supervisor, the CLI and its child run"
+        running = pids_with(marker)
+        deadline = time.monotonic() + 30  # the CLI's child may still be starting when "ready" arrives
+        while len(running) < 4 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            running = pids_with(marker)
+        assert len(running) == 4, "the stand-in harness, the supervisor, the CLI and its child run"
         os.kill(harness.pid, signal.SIGKILL)
         harness.wait(30)
         assert _await_gone(marker) == []
