@@ -4,6 +4,7 @@ started by pytest-xdist over ssh (docs/scaling.md, "One model server, N worker h
 Each host is provisioned with ``python -m pytest_hybridarena provision`` (version check + the task
 tree shipped as a tarball over ssh) into a folder of its own, and reaches the model only through its
 own link: a scripted OpenAI-compatible server that listens on the machine's end of every link.
+One test provisions a fresh host venv from the project's wheel (``provision --wheel``) instead.
 Skips with the reason when not root, without ``ip`` or without an sshd binary.
 """
 
@@ -14,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -24,6 +26,7 @@ import pytest
 from aiohttp import web
 
 from tests.netns_hosts import Host, NetnsHosts, namespaces_left, unavailable_reason
+from tests.wheel_build import build_wheel
 
 pytest.importorskip("xdist")
 
@@ -172,13 +175,16 @@ def provision(
     )  # fmt: skip
 
 
-def sweep_command(hosts: NetnsHosts, model: Model, dests: dict[str, Path], *args: str) -> list[str]:
+def sweep_command(
+    hosts: NetnsHosts, model: Model, dests: dict[str, Path], *args: str, python: str = sys.executable
+) -> list[str]:
     tx = [
         a
         for h in hosts.hosts
+        if h.name in dests
         for a in (
             "--tx",
-            f"ssh={h.name}//ssh_config={hosts.ssh_config}//python={sys.executable}//chdir={dests[h.name]}"
+            f"ssh={h.name}//ssh_config={hosts.ssh_config}//python={python}//chdir={dests[h.name]}"
             f"//env:ARENA_HOST_MODEL={model.env(h)}",
         )
     ]
@@ -305,3 +311,88 @@ def test_a_host_that_dies_mid_cell_leaves_an_error_row_and_the_other_host_finish
     assert {r["worker"] for r in passed} <= {"gw0", "gw1"}
     assert model.calls.get(survivor.address, 0) >= 7 - model.calls.get(doomed.address, 0)
     assert proc.returncode == 1, "an error row fails the run"
+
+
+def host_venv(root: Path, *, with_dependencies: bool) -> Path:
+    """A fresh venv as a host would have it before provisioning: no pytest-hybridarena in it.
+
+    The hosts have no package index (their namespace reaches only the controller), so the venv's
+    ``pip.conf`` says ``no-index`` and the packages a host would download come from this test's
+    own environment: one ``.pth`` names a folder of links to its distributions, all but
+    pytest-hybridarena's (whose editable install is a finder that such a folder does not run).
+    Without dependencies the folder holds pip only, and pip has nowhere to find them.
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True, timeout=120)
+    (root / "pip.conf").write_text("[global]\nno-index = true\ndisable-pip-version-check = true\n")
+    links = root / "host-packages"
+    links.mkdir()
+    ours = Path(sysconfig.get_paths()["purelib"])
+    for entry in sorted(ours.iterdir()):
+        name = entry.name.lower()
+        if name.startswith(("pytest_hybridarena", "__editable__")) or name.endswith(".pth"):
+            continue
+        if with_dependencies or name == "pip" or (name.startswith("pip-") and name.endswith(".dist-info")):
+            (links / entry.name).symlink_to(entry)
+    [site] = (root / "lib").glob("python3*/site-packages")
+    (site / "host-packages.pth").write_text(f"{links}\n")
+    return root / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def test_provision_installs_the_wheel_into_a_host_venv_that_then_runs_cells(
+    hosts: NetnsHosts, model: Model, wheel: Path, tmp_path: Path
+) -> None:
+    project = write_project(tmp_path / "controller", tasks=1)
+    host = hosts.hosts[0]
+    dest = tmp_path / "on-host" / "tree"
+
+    # A host venv that lacks the dependencies: pip's failure reaches the user, nothing is shipped.
+    bare = host_venv(tmp_path / "bare-venv", with_dependencies=False)
+    failed = subprocess.run(
+        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
+         "--ssh-config", str(hosts.ssh_config), "--python", str(bare), "--dest", str(dest),
+         "--tree", str(project), "--wheel", str(wheel)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 1
+    assert f"pip install on {host.name} failed" in failed.stderr
+    assert "No matching distribution found for" in failed.stderr, failed.stderr
+    assert not dest.exists()
+
+    # A host venv with the dependencies but not the plugin: the wheel goes over ssh and is installed.
+    python = host_venv(tmp_path / "host-venv", with_dependencies=True)
+    probe = "import pytest_hybridarena"
+    assert subprocess.run([str(python), "-c", probe], capture_output=True, check=False).returncode == 1
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
+         "--ssh-config", str(hosts.ssh_config), "--python", str(python), "--dest", str(dest),
+         "--tree", str(project), "--wheel", str(wheel)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"provision: {host.name} ready: pytest-hybridarena 0.1.0" in done.stdout
+    where = hosts.ssh(host, f"{python} -c 'import pytest_hybridarena.shell.plugin as p; print(p.__file__)'")
+    assert Path(where.strip()).is_relative_to(tmp_path / "host-venv" / "lib"), where
+    # Provisioning again finds the same version and installs nothing.
+    again = subprocess.run(
+        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
+         "--ssh-config", str(hosts.ssh_config), "--python", str(python), "--dest", str(dest),
+         "--tree", str(project), "--wheel", str(tmp_path / "no-such.whl")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+
+    # The installed wheel runs cells as an xdist worker over ssh.
+    sweep = subprocess.run(
+        sweep_command(hosts, model, {host.name: dest}, "--arena-strategies=always-local,always-cloud",
+                      "--arena-seeds=1", python=str(python)),
+        cwd=project, env=clean_env(), capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert sweep.returncode == 0, sweep.stdout[-3000:] + sweep.stderr[-2000:]
+    done_rows = rows(project)
+    assert [r["outcome"] for r in done_rows] == ["pass", "pass"]
+    assert model.calls == {host.address: 2}

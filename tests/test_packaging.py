@@ -3,11 +3,11 @@ import tree that the package-dir mapping builds from router/, agents/ and pricin
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
+
+from tests.wheel_build import build_wheel
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,12 +28,7 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
 
 
 def test_the_wheel_holds_every_module_and_the_price_table(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), "."],
-        cwd=REPO, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    [wheel] = tmp_path.glob("pytest_hybridarena-*.whl")
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for package in _expected_packages():
         assert package.replace(".", "/") + "/__init__.py" in names, package
