@@ -70,8 +70,12 @@ class Tally:
 
 
 def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
-    """Rows of every file; for a cell that appears more than once (a retried error), the last row."""
-    latest: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
+    """Rows of every file; for a cell that appears more than once (a retried error), the last row.
+
+    A cell is its task, agent, strategy and seed *and the model of the anchor's tier*: two runs of
+    ``always-local`` with different local models (``--arena-local=``) are two cells, not a retry.
+    """
+    latest: dict[tuple[str, str, str, str, int, str], dict[str, Any]] = {}
     for path in paths:
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if not line.strip():
@@ -81,7 +85,16 @@ def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{number}: not a JSON row ({exc.msg})") from None
             cell = row["cell"]
-            key = (cell["task_class"], cell["task_id"], cell["agent"], cell["strategy"], int(cell["seed"]))
+            tier = ANCHORS.get(cell["strategy"], "")
+            model = str((row.get("models") or {}).get(tier) or tier)
+            key = (
+                cell["task_class"],
+                cell["task_id"],
+                cell["agent"],
+                cell["strategy"],
+                int(cell["seed"]),
+                model,
+            )
             latest[key] = row
     yield from latest.values()
 
@@ -154,11 +167,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("results", nargs="+", type=Path, help="results.jsonl files")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
+    parser.add_argument(
+        "--models",
+        help="the columns, comma-separated, the small (local) model first; default: the models seen, "
+        "those that ran as the local tier first, then by name (rows where both ran as always-local "
+        "cannot say which is the small one)",
+    )
     args = parser.parse_args(argv)
     for path in args.results:
         if not path.is_file():
             parser.error(f"{path}: no such results file")
     table, models = tally(read_rows(args.results))
+    if args.models:
+        chosen = [m.strip() for m in args.models.split(",") if m.strip()]
+        unknown = [m for m in chosen if m not in models]
+        if unknown:
+            parser.error(f"--models: {', '.join(unknown)} not in these rows (they have: {', '.join(models)})")
+        models = chosen
     if not table:
         print("no always-local / always-cloud rows in these files", file=sys.stderr)
         return 1

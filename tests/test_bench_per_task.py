@@ -77,3 +77,31 @@ def test_a_broken_line_names_file_and_line(per_task: ModuleType, tmp_path: Path)
     path.write_text(json.dumps(_row("t", "always-local", 1, "pass")) + "\n{oops\n")
     with pytest.raises(SystemExit, match=r"bad\.jsonl:2: not a JSON row"):
         list(per_task.read_rows([path]))
+
+
+def test_the_same_anchor_with_another_model_is_another_cell(per_task: ModuleType, tmp_path: Path) -> None:
+    """Both models run as ``always-local`` (``--arena-local=`` per run): neither file hides the other."""
+    small = _row("digit-sum", "always-local", 42, "pass")
+    big = _row("digit-sum", "always-local", 42, "fail") | {"models": {"local": "big", "cloud": "big"}}
+    rows = list(
+        per_task.read_rows([_write(tmp_path / "a.jsonl", [small]), _write(tmp_path / "b.jsonl", [big])])
+    )
+    assert len(rows) == 2
+    table, models = per_task.tally(rows)
+    assert models == ["big", "small"]
+    assert table["ladder", "digit-sum", "builtin"]["small"].text() == "1/1"
+    assert table["ladder", "digit-sum", "builtin"]["big"].text() == "0/1"
+
+
+def test_models_option_orders_the_columns_and_names_unknown_models(
+    per_task: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(
+        tmp_path / "r.jsonl", [_row("t", "always-local", 1, "pass"), _row("t", "always-cloud", 1, "fail")]
+    )
+    assert per_task.main([str(path), "--models", "big,small"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert header[3:5] == ["big", "small"]
+    with pytest.raises(SystemExit):
+        per_task.main([str(path), "--models", "small,huge"])
+    assert "--models: huge not in these rows (they have: small, big)" in capsys.readouterr().err
