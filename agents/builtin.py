@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,11 @@ from .base import (
     snapshot_changes,
 )
 from .builtin_context import (
+    SOURCE_SUFFIXES,
     build_context,
     language_of,
     named_files,
+    new_files,
     render_files,
     scan_workspace,
 )
@@ -62,7 +64,7 @@ __all__ = [
     "task_file",
 ]
 
-VERSION = "builtin-2"
+VERSION = "builtin-3"
 CHECK_TAIL_CHARS = 3000  # the end of a check's output is where pytest puts the failure summary
 _IMPORT_SCRIPT = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
 
@@ -129,10 +131,19 @@ def _is_test(path: str) -> bool:
     return path.startswith("tests/") or name.startswith("test_") or name.endswith("_test.py")
 
 
-def task_file(texts: list[str], named: list[str]) -> str | None:
-    """The one file the task is about, if there is one: the workspace's only text file, else the
-    only file the instruction names, else the only one of those that is not a test (a task that
-    ships ``test_examples.py`` beside ``rle.py`` and names both is about ``rle.py``)."""
+def task_file(texts: list[str], named: list[str], new: Sequence[str] = ()) -> str | None:
+    """The one file the task is about, if there is one.
+
+    First a file the task asks for: when the instruction names exactly one source file that the
+    workspace lacks (``new``, tests left out) and no existing source file other than tests, it is
+    that new file (``Write a script `report.py```, beside ``data/sales.csv``: the reply must not
+    land on the data). Else the workspace's only text file, else the only file the instruction
+    names, else the only one of those that is not a test (a task that ships ``test_examples.py``
+    beside ``rle.py`` and names both is about ``rle.py``)."""
+    wanted = [p for p in new if not _is_test(p)]
+    existing_code = [p for p in named if p.endswith(SOURCE_SUFFIXES) and not _is_test(p)]
+    if len(wanted) == 1 and not existing_code:
+        return wanted[0]
     for pool in (texts, named, [p for p in named if not _is_test(p)], [p for p in texts if not _is_test(p)]):
         if len(pool) == 1:
             return pool[0]
@@ -411,7 +422,7 @@ class BuiltinAgent:
         context = build_context(workspace, request.instruction, options.context_chars, files)
         texts = [f.path for f in files if f.text is not None]
         named = named_files(request.instruction, texts)
-        default = task_file(texts, named)
+        default = task_file(texts, named, new_files(request.instruction, texts))
         partial = set(context.summarized) | set(context.omitted)
         pythons = [p for p in [default, *named, *texts] if p is not None and p.endswith(".py")]
         system = system_prompt(

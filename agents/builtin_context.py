@@ -132,6 +132,27 @@ def named_files(instruction: str, paths: Iterable[str]) -> list[str]:
     )
 
 
+#: Extensions of the source files a task may ask the agent to create (``Write a script `report.py```).
+SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".rb", ".go", ".rs")
+
+
+def new_files(instruction: str, paths: Iterable[str]) -> list[str]:
+    """Source files the instruction names that the workspace lacks (by path or basename), sorted.
+
+    These are files the task asks for: ``Write a script `report.py` (in the workspace root)``.
+    Dotted names that are not file names (``json.loads``, ``os.path``) do not count: a name must
+    end in one of :data:`SOURCE_SUFFIXES` and stand as a word of its own.
+    """
+    have = set(paths)
+    have |= {PurePosixPath(p).name for p in have}
+    found = {
+        m.group(1)
+        for m in re.finditer(r"(?<![\w./\-])((?:[\w\-]+/)*[\w\-]+(?:\.\w+)*)(?![\w\-]|\.\w)", instruction)
+        if m.group(1).endswith(SOURCE_SUFFIXES)
+    }
+    return sorted(n for n in found if n not in have and PurePosixPath(n).name not in have)
+
+
 def fence_for(text: str) -> str:
     """A backtick fence longer than any fence line inside ``text`` (at least three)."""
     longest = max((len(m) for m in re.findall(r"^\s*(`{3,})", text, re.M)), default=0)

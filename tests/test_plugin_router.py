@@ -165,7 +165,7 @@ def test_builtin_agent_solves_a_task_through_the_router(
     assert row["outcome"] == "pass"
     assert row["calls"] == {"total": 1, "local": 0, "cloud": 1, "errors": 0, "escalated": 0}
     assert row["tokens"]["cloud_prompt"] == 90
-    assert row["versions"]["agent"] == "builtin-2"
+    assert row["versions"]["agent"] == "builtin-3"
     [request] = fake_openai.recorder.requests
     assert request["seed"] == 42
     assert "Implement add." in json.dumps(request["messages"])

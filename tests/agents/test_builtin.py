@@ -71,7 +71,7 @@ def test_single_shot_applies_the_edit_and_writes_a_transcript(
     fake_openai.recorder.queue.append(Reply(text="Adding.\n\n" + WRONG.replace("a - b", "a + b")))
     request = make_request()
     result = BuiltinAgent().run(request)
-    assert (result.status, result.error, result.version) == ("ok", None, "builtin-2")
+    assert (result.status, result.error, result.version) == ("ok", None, "builtin-3")
     assert (request.workspace / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
     (body,) = fake_openai.recorder.requests
     assert body["messages"][0] == {"role": "system", "content": system_prompt("calc.py", False, False)}
@@ -399,3 +399,41 @@ def test_the_task_file_is_the_one_non_test_file_the_task_is_about(
     texts: list[str], named: list[str], expected: str | None
 ) -> None:
     assert task_file(texts, named) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "named", "new", "expected"),
+    [
+        (["data/sales.csv"], ["data/sales.csv"], ["report.py"], "report.py"),  # not the data file
+        (["logs/access.log"], [], ["logstats.py", "tests/test_logstats.py"], "logstats.py"),  # tests aside
+        (["cli.py", "data.csv"], ["cli.py"], ["storage.py"], "cli.py"),  # an existing source file named
+        (["calc.py"], ["calc.py"], ["test_calc.py"], "calc.py"),  # only a (hidden) test is new
+        (["a.csv", "b.csv"], [], ["x.py", "y.py"], None),  # two new files: no single one
+    ],
+)
+def test_a_file_the_task_asks_for_is_the_task_file(
+    texts: list[str], named: list[str], new: list[str], expected: str | None
+) -> None:
+    assert task_file(texts, named, new) == expected
+
+
+def test_a_script_to_write_beside_a_data_file_is_what_the_reply_is_asked_for(
+    make_request: MakeRequest, fake_openai: FakeOpenAI
+) -> None:
+    """The workspace holds only the data; the answer cue names the script, and the data is untouched."""
+    script = "import sys\n\nprint(open(sys.argv[1]).read().count(chr(10)))\n"
+    fake_openai.recorder.queue.append(Reply(text=f"count.py\n{FENCE}python\n{script}{FENCE}\n"))
+    data = "a,b\n1,2\n"
+    request = make_request(files={"data/rows.csv": data})
+    request = dataclasses.replace(
+        request, instruction="Write a script `count.py` that prints how many lines `data/rows.csv` has."
+    )
+    assert BuiltinAgent().run(request).status == "ok"
+    (body,) = fake_openai.recorder.requests
+    assert (
+        last_user(body)
+        .rstrip()
+        .endswith("Reply with count.py on a line of its own, then a ```python code block with the new code.")
+    )
+    assert (request.workspace / "count.py").read_text() == script
+    assert (request.workspace / "data/rows.csv").read_text() == data

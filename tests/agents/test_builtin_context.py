@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from pytest_hybridarena.agents.builtin_context import build_context, named_files, render_files, scan_workspace
+from pytest_hybridarena.agents.builtin_context import (
+    build_context,
+    named_files,
+    new_files,
+    render_files,
+    scan_workspace,
+)
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -97,6 +103,16 @@ def test_named_files_match_paths_and_basenames_only_as_words() -> None:
     paths = ["roman.py", "ledger/table.py", "ledger/cli.py", "notes.md"]
     instruction = "Implement `roman.py`; keep ledger.table.render_table and table.py's cli. Not romanesco.py."
     assert named_files(instruction, paths) == ["ledger/table.py", "roman.py"]
+
+
+def test_new_files_are_source_files_named_and_absent() -> None:
+    instruction = (
+        "Write a script `report.py` (in the workspace root). Usage: `python report.py <sales.csv>`. "
+        "Use json.loads and os.path; see tests/test_report.py; helpers go in lib/util.py. Keep calc.py."
+    )
+    paths = ["data/sales.csv", "src/calc.py"]
+    assert new_files(instruction, paths) == ["lib/util.py", "report.py", "tests/test_report.py"]
+    assert new_files("Fix calc.py and src/app/util.py.", ["src/calc.py", "src/app/util.py"]) == []
 
 
 def test_follow_up_files_fall_back_to_heads_when_over_budget() -> None:
