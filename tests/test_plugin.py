@@ -257,6 +257,18 @@ def test_bad_options_are_usage_errors_naming_option_and_choices(
     result.stderr.fnmatch_lines([message])
 
 
+def test_help_lists_every_arena_option(pytester: pytest.Pytester) -> None:
+    """``pytest --help`` formats every help text (argparse %-formats them: a bare % breaks it)."""
+    from pytest_hybridarena.shell.settings import OPTIONS
+
+    result = pytester.runpytest_subprocess("--help")
+    assert result.ret == 0, result.stderr.str()[-2000:]
+    out = result.stdout.str()
+    assert "hybridarena" in out
+    missing = [o.name for o in OPTIONS if f"--arena-{o.name}" not in out]
+    assert missing == []
+
+
 def test_a_price_table_given_by_option_prices_the_cells_and_is_named_on_rows(
     pytester: pytest.Pytester, make_task: MakeTask
 ) -> None:

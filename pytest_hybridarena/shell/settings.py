@@ -152,7 +152,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("margin", "Non-inferiority margin of the paired comparisons, in percentage points.", "5"),
     Option("summary", "What the end-of-run summary prints: none, cells or full (default; -q: cells).", None),
     Option("html", "Also write a self-contained report.html into the run folder.", None, flag=True),
-    Option("fail-under", "Exit 1 when the overall pass rate (in %) is below this floor.", None),
+    Option("fail-under", "Exit 1 when the overall pass rate, in percent, is below this floor.", None),
     Option("validate", "Check every task's invariants: the oracle passes and nop fails.", None, flag=True),
     Option(
         "progress",
