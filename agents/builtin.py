@@ -134,16 +134,22 @@ def _is_test(path: str) -> bool:
 def task_file(texts: list[str], named: list[str], new: Sequence[str] = ()) -> str | None:
     """The one file the task is about, if there is one.
 
-    First a file the task asks for: when the instruction names exactly one source file that the
-    workspace lacks (``new``, tests left out) and no existing source file other than tests, it is
-    that new file (``Write a script `report.py```, beside ``data/sales.csv``: the reply must not
-    land on the data). Else the workspace's only text file, else the only file the instruction
-    names, else the only one of those that is not a test (a task that ships ``test_examples.py``
-    beside ``rle.py`` and names both is about ``rle.py``)."""
+    First the files the task asks for: when the instruction names source files that the workspace
+    lacks (``new``, tests left out) and no existing source file other than tests, it is the new
+    file if there is one (``Write a script `report.py```, beside ``data/sales.csv``: the reply
+    must not land on the data), else none (a package built from scratch). Else the workspace's
+    only text file, else the only file the instruction names, else the only one of those that is
+    not a test (a task that ships ``test_examples.py`` beside ``rle.py`` and names both is about
+    ``rle.py``). When the workspace has source files, only they count: a package task whose
+    instruction says "see README.md" is not about the README.
+    """
     wanted = [p for p in new if not _is_test(p)]
     existing_code = [p for p in named if p.endswith(SOURCE_SUFFIXES) and not _is_test(p)]
-    if len(wanted) == 1 and not existing_code:
-        return wanted[0]
+    if wanted and not existing_code:  # several new files (a package from scratch): no single one
+        return wanted[0] if len(wanted) == 1 else None
+    sources = [p for p in texts if p.endswith(SOURCE_SUFFIXES)]
+    if sources:
+        texts, named = sources, [p for p in named if p in sources]
     for pool in (texts, named, [p for p in named if not _is_test(p)], [p for p in texts if not _is_test(p)]):
         if len(pool) == 1:
             return pool[0]

@@ -409,6 +409,10 @@ def test_the_task_file_is_the_one_non_test_file_the_task_is_about(
         (["cli.py", "data.csv"], ["cli.py"], ["storage.py"], "cli.py"),  # an existing source file named
         (["calc.py"], ["calc.py"], ["test_calc.py"], "calc.py"),  # only a (hidden) test is new
         (["a.csv", "b.csv"], [], ["x.py", "y.py"], None),  # two new files: no single one
+        (["README.md"], ["README.md"], ["notes/cli.py", "notes/db.py"], None),  # a package from scratch
+        (["README.md", "pkg/a.py", "pkg/b.py"], ["README.md"], [], None),  # "see README.md": not the task
+        (["README.md", "interp.py", "tests/test_x.py"], ["README.md"], [], "interp.py"),  # the one source
+        (["notes.md"], ["notes.md"], [], "notes.md"),  # no source anywhere: the file named
     ],
 )
 def test_a_file_the_task_asks_for_is_the_task_file(
