@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from pytest_hybridarena.__main__ import main
+from pytest_hybridarena.agents.builtin import task_file
+from pytest_hybridarena.agents.builtin_context import named_files, new_files, scan_workspace
 from pytest_hybridarena.run.catalog import find_tasks
 from pytest_hybridarena.run.sandbox import ProcessSandbox
 from pytest_hybridarena.run.scoring import copy_workspace, score_workspace
@@ -35,6 +37,20 @@ def test_every_bundled_task_holds_its_invariants(tmp_path: Path) -> None:
     assert "BROKEN" not in proc.stdout
     rows = (tmp_path / "validate.jsonl").read_text().splitlines()
     assert len(rows) == 2 * len(list(find_tasks(BENCH)))
+
+
+@pytest.mark.parametrize("folder", list(find_tasks(BENCH)), ids=lambda p: p.relative_to(BENCH).as_posix())
+def test_the_builtin_agent_points_its_answer_at_a_file_the_solution_writes(folder: Path) -> None:
+    """The file the builtin agent's answer line names is one the reference solution provides (or it
+    names none): never the data file beside a script to write, never the README of a package."""
+    task = load_task(folder)
+    if task.mode != "edit" or not (folder / "solution").is_dir():
+        pytest.skip(f"{task.mode} task or no solution/ folder: no answer line to check")
+    workspace = folder / "workspace"
+    texts = [f.path for f in scan_workspace(workspace) if f.text is not None] if workspace.is_dir() else []
+    chosen = task_file(texts, named_files(task.instruction, texts), new_files(task.instruction, texts))
+    solution = {p.relative_to(folder / "solution").as_posix() for p in (folder / "solution").rglob("*")}
+    assert chosen is None or chosen in solution, f"answer line names {chosen}; the solution writes {solution}"
 
 
 def test_every_task_class_has_an_alternative_solution() -> None:
