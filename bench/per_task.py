@@ -43,6 +43,8 @@ class Tally:
     errors: int = 0  # error and timeout rows: neither a pass nor a failure of the model
     seeds: set[int] = field(default_factory=set)
     wall_s: list[float] = field(default_factory=list)
+    tests_passed: int = 0  # acceptance tests passed, over the judged seeds
+    tests_total: int = 0
 
     def add(self, row: dict[str, Any]) -> None:
         outcome = row["outcome"]
@@ -53,6 +55,9 @@ class Tally:
         if outcome in ("pass", "fail"):
             self.judged += 1
             self.passed += outcome == "pass"
+            tests = row.get("tests") or {}
+            self.tests_passed += int(tests.get("passed") or 0)
+            self.tests_total += int(tests.get("total") or 0)
         else:
             self.errors += 1
 
@@ -60,10 +65,12 @@ class Tally:
     def rate(self) -> float | None:
         return self.passed / self.judged if self.judged else None
 
-    def text(self) -> str:
+    def text(self, test_share: bool = False) -> str:
         if not self.judged and not self.errors:
             return "–"
         out = f"{self.passed}/{self.judged}"
+        if test_share and self.tests_total:
+            out += f" · {100 * self.tests_passed / self.tests_total:.0f}%"
         if self.errors:
             out += f" (+{self.errors} err/t-o)"
         return out
@@ -127,14 +134,19 @@ def place(local: Tally | None, cloud: Tally | None) -> str:
     return "medium" if hi >= SOLVED else "above"
 
 
-def render(table: dict[tuple[str, str, str], dict[str, Tally]], models: Sequence[str], markdown: bool) -> str:
+def render(
+    table: dict[tuple[str, str, str], dict[str, Tally]],
+    models: Sequence[str],
+    markdown: bool,
+    test_share: bool = False,
+) -> str:
     header = ["class", "task", "agent", *models, "tier"]
     lines: list[list[str]] = []
     totals: dict[str, dict[str, Tally]] = defaultdict(lambda: {m: Tally() for m in models})
     for (task_class, task_id, agent), by_model in sorted(table.items()):
         local = by_model.get(models[0]) if models else None
         cloud = by_model.get(models[1]) if len(models) > 1 else None
-        cells = [by_model[m].text() if m in by_model else "–" for m in models]
+        cells = [by_model[m].text(test_share) if m in by_model else "–" for m in models]
         lines.append([task_class, task_id, agent, *cells, place(local, cloud)])
         for m, t in by_model.items():
             total = totals[task_class][m]
@@ -168,6 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("results", nargs="+", type=Path, help="results.jsonl files")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     parser.add_argument(
+        "--test-share",
+        action="store_true",
+        help="after each task's passes, the share of its acceptance tests passed over the judged "
+        "seeds (`0/3 · 83%%`: no seed passed, but most tests did)",
+    )
+    parser.add_argument(
         "--models",
         help="the columns, comma-separated, the small (local) model first; default: the models seen, "
         "those that ran as the local tier first, then by name (rows where both ran as always-local "
@@ -187,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not table:
         print("no always-local / always-cloud rows in these files", file=sys.stderr)
         return 1
-    print(render(table, models, args.markdown))
+    print(render(table, models, args.markdown, args.test_share))
     return 0
 
 

@@ -105,3 +105,21 @@ def test_models_option_orders_the_columns_and_names_unknown_models(
     with pytest.raises(SystemExit):
         per_task.main([str(path), "--models", "small,huge"])
     assert "--models: huge not in these rows (they have: small, big)" in capsys.readouterr().err
+
+
+def test_test_share_adds_the_acceptance_tests_passed_over_judged_seeds(
+    per_task: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        _row("t", "always-local", 1, "fail") | {"tests": {"passed": 3, "total": 4}},
+        _row("t", "always-local", 2, "fail") | {"tests": {"passed": 2, "total": 4}},
+        _row("t", "always-local", 3, "timeout") | {"tests": {"passed": 0, "total": 0}},
+        _row("t", "always-cloud", 1, "pass") | {"tests": {"passed": 4, "total": 4}},
+    ]
+    path = _write(tmp_path / "r.jsonl", rows)
+    assert per_task.main([str(path), "--test-share"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert "0/2 · 62% (+1 err/t-o)" in line
+    assert "1/1 · 100%" in line
+    assert per_task.main([str(path)]) == 0
+    assert "·" not in capsys.readouterr().out
