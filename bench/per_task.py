@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 ANCHORS = {"always-local": "local", "always-cloud": "cloud"}
+CONTROLS = ("nop", "oracle")  # agents that call no model: never a model's column
 SOLVED = 2 / 3  # "solves it most of the time"
 
 
@@ -113,7 +114,7 @@ def tally(rows: Iterable[dict[str, Any]]) -> tuple[dict[tuple[str, str, str], di
     for row in rows:
         cell = row["cell"]
         tier = ANCHORS.get(cell["strategy"])
-        if tier is None:
+        if tier is None or cell["agent"] in CONTROLS:
             continue
         model = str((row.get("models") or {}).get(tier) or tier)
         models.setdefault(model, tier)
@@ -121,6 +122,20 @@ def tally(rows: Iterable[dict[str, Any]]) -> tuple[dict[tuple[str, str, str], di
         table[key].setdefault(model, Tally()).add(row)
     ordered = sorted(models, key=lambda m: (models[m] != "local", m))
     return dict(table), ordered
+
+
+def untouched(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], Tally]:
+    """``{(class, task): Tally}`` of the ``nop`` control's rows: what the untouched workspace scores.
+
+    With ``--test-share`` this is the floor to read a model's share against: a bug-fix task whose
+    shipped code already passes half of its tests gives 50% to an agent that changed nothing.
+    """
+    found: dict[tuple[str, str], Tally] = {}
+    for row in rows:
+        cell = row["cell"]
+        if cell["agent"] == "nop":
+            found.setdefault((cell["task_class"], cell["task_id"]), Tally()).add(row)
+    return found
 
 
 def place(local: Tally | None, cloud: Tally | None) -> str:
@@ -139,14 +154,20 @@ def render(
     models: Sequence[str],
     markdown: bool,
     test_share: bool = False,
+    floor: dict[tuple[str, str], Tally] | None = None,
 ) -> str:
-    header = ["class", "task", "agent", *models, "tier"]
+    show_floor = bool(test_share and floor)
+    header = ["class", "task", "agent", *models, *(["untouched"] if show_floor else []), "tier"]
     lines: list[list[str]] = []
     totals: dict[str, dict[str, Tally]] = defaultdict(lambda: {m: Tally() for m in models})
     for (task_class, task_id, agent), by_model in sorted(table.items()):
         local = by_model.get(models[0]) if models else None
         cloud = by_model.get(models[1]) if len(models) > 1 else None
         cells = [by_model[m].text(test_share) if m in by_model else "–" for m in models]
+        if show_floor:
+            base = (floor or {}).get((task_class, task_id))
+            share = base and base.tests_total and f"{100 * base.tests_passed / base.tests_total:.0f}%"
+            cells.append(share or "–")
         lines.append([task_class, task_id, agent, *cells, place(local, cloud)])
         for m, t in by_model.items():
             total = totals[task_class][m]
@@ -154,7 +175,7 @@ def render(
             total.judged += t.judged
             total.errors += t.errors
     summary = [
-        [task_class, "(all)", "", *[_rate_text(by[m]) for m in models], ""]
+        [task_class, "(all)", "", *[_rate_text(by[m]) for m in models], *([""] if show_floor else []), ""]
         for task_class, by in sorted(totals.items())
     ]
     rows = lines + summary
@@ -183,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--test-share",
         action="store_true",
         help="after each task's passes, the share of its acceptance tests passed over the judged "
-        "seeds (`0/3 · 83%%`: no seed passed, but most tests did)",
+        "seeds (`0/3 · 83%%`: no seed passed, but most tests did); with rows of the nop control "
+        "in the files, an `untouched` column: the share the unchanged workspace passes",
     )
     parser.add_argument(
         "--models",
@@ -195,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.results:
         if not path.is_file():
             parser.error(f"{path}: no such results file")
-    table, models = tally(read_rows(args.results))
+    rows = list(read_rows(args.results))
+    table, models = tally(rows)
     if args.models:
         chosen = [m.strip() for m in args.models.split(",") if m.strip()]
         unknown = [m for m in chosen if m not in models]
@@ -205,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not table:
         print("no always-local / always-cloud rows in these files", file=sys.stderr)
         return 1
-    print(render(table, models, args.markdown, args.test_share))
+    print(render(table, models, args.markdown, args.test_share, untouched(rows)))
     return 0
 
 

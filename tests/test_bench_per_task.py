@@ -123,3 +123,22 @@ def test_test_share_adds_the_acceptance_tests_passed_over_judged_seeds(
     assert "1/1 · 100%" in line
     assert per_task.main([str(path)]) == 0
     assert "·" not in capsys.readouterr().out
+
+
+def test_the_nop_control_gives_the_untouched_share_and_no_line_of_its_own(
+    per_task: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nop = _row("t", "always-local", 42, "fail") | {"tests": {"passed": 1, "total": 2}}
+    nop["cell"] = nop["cell"] | {"agent": "nop"}
+    nop["models"] = {"local": None, "cloud": None}  # a control calls no model
+    rows = [
+        nop,
+        _row("t", "always-local", 1, "fail") | {"tests": {"passed": 1, "total": 2}},
+        _row("t", "always-cloud", 1, "pass") | {"tests": {"passed": 2, "total": 2}},
+    ]
+    path = _write(tmp_path / "r.jsonl", rows)
+    assert per_task.main([str(path), "--test-share", "--markdown"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "| class | task | agent | small | big | untouched | tier |"
+    assert out[2] == "| ladder | t | builtin | 0/1 · 50% | 1/1 · 100% | 50% | medium |"
+    assert not any("| nop |" in line for line in out)
