@@ -59,6 +59,7 @@ __all__ = [
     "BuiltinAgent",
     "Options",
     "answer_cue",
+    "answer_file",
     "parse_options",
     "system_prompt",
     "task_file",
@@ -154,6 +155,11 @@ def task_file(texts: list[str], named: list[str], new: Sequence[str] = ()) -> st
         if len(pool) == 1:
             return pool[0]
     return None
+
+
+def answer_file(instruction: str, texts: list[str]) -> str | None:
+    """The file the answer line names for this instruction and workspace (:func:`task_file`)."""
+    return task_file(texts, named_files(instruction, texts), new_files(instruction, texts))
 
 
 def answer_cue(default: str | None) -> str:
@@ -428,7 +434,7 @@ class BuiltinAgent:
         context = build_context(workspace, request.instruction, options.context_chars, files)
         texts = [f.path for f in files if f.text is not None]
         named = named_files(request.instruction, texts)
-        default = task_file(texts, named, new_files(request.instruction, texts))
+        default = answer_file(request.instruction, texts)
         partial = set(context.summarized) | set(context.omitted)
         pythons = [p for p in [default, *named, *texts] if p is not None and p.endswith(".py")]
         system = system_prompt(

@@ -66,15 +66,26 @@ class Tally:
     def rate(self) -> float | None:
         return self.passed / self.judged if self.judged else None
 
+    @property
+    def test_share(self) -> str | None:
+        """``83%``: acceptance tests passed over the judged seeds (None without any test)."""
+        return f"{100 * self.tests_passed / self.tests_total:.0f}%" if self.tests_total else None
+
     def text(self, test_share: bool = False) -> str:
         if not self.judged and not self.errors:
             return "–"
         out = f"{self.passed}/{self.judged}"
-        if test_share and self.tests_total:
-            out += f" · {100 * self.tests_passed / self.tests_total:.0f}%"
+        if test_share and self.test_share:
+            out += f" · {self.test_share}"
         if self.errors:
             out += f" (+{self.errors} err/t-o)"
         return out
+
+
+def anchor_model(row: dict[str, Any]) -> str:
+    """The model the row's anchor strategy called (``always-local``: the local one), else the tier."""
+    tier = ANCHORS.get(row["cell"]["strategy"], "")
+    return str((row.get("models") or {}).get(tier) or tier)
 
 
 def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
@@ -93,15 +104,13 @@ def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise SystemExit(f"{path}:{number}: not a JSON row ({exc.msg})") from None
             cell = row["cell"]
-            tier = ANCHORS.get(cell["strategy"], "")
-            model = str((row.get("models") or {}).get(tier) or tier)
             key = (
                 cell["task_class"],
                 cell["task_id"],
                 cell["agent"],
                 cell["strategy"],
                 int(cell["seed"]),
-                model,
+                anchor_model(row),
             )
             latest[key] = row
     yield from latest.values()
@@ -116,7 +125,7 @@ def tally(rows: Iterable[dict[str, Any]]) -> tuple[dict[tuple[str, str, str], di
         tier = ANCHORS.get(cell["strategy"])
         if tier is None or cell["agent"] in CONTROLS:
             continue
-        model = str((row.get("models") or {}).get(tier) or tier)
+        model = anchor_model(row)
         models.setdefault(model, tier)
         key = (cell["task_class"], cell["task_id"], cell["agent"])
         table[key].setdefault(model, Tally()).add(row)
@@ -166,8 +175,7 @@ def render(
         cells = [by_model[m].text(test_share) if m in by_model else "–" for m in models]
         if show_floor:
             base = (floor or {}).get((task_class, task_id))
-            share = base and base.tests_total and f"{100 * base.tests_passed / base.tests_total:.0f}%"
-            cells.append(share or "–")
+            cells.append((base and base.test_share) or "–")
         lines.append([task_class, task_id, agent, *cells, place(local, cloud)])
         for m, t in by_model.items():
             total = totals[task_class][m]

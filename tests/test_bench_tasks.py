@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pytest_hybridarena.__main__ import main
-from pytest_hybridarena.agents.builtin import task_file
-from pytest_hybridarena.agents.builtin_context import named_files, new_files, scan_workspace
+from pytest_hybridarena.agents.builtin import answer_file
+from pytest_hybridarena.agents.builtin_context import scan_workspace
 from pytest_hybridarena.run.catalog import find_tasks
 from pytest_hybridarena.run.sandbox import ProcessSandbox
 from pytest_hybridarena.run.scoring import copy_workspace, score_workspace
@@ -50,7 +50,7 @@ def test_the_builtin_agent_points_its_answer_at_a_file_the_solution_writes(folde
     task = load_task(folder)
     workspace = folder / "workspace"
     texts = [f.path for f in scan_workspace(workspace) if f.text is not None] if workspace.is_dir() else []
-    chosen = task_file(texts, named_files(task.instruction, texts), new_files(task.instruction, texts))
+    chosen = answer_file(task.instruction, texts)
     solution = {p.relative_to(folder / "solution").as_posix() for p in (folder / "solution").rglob("*")}
     assert chosen is None or chosen in solution, f"answer line names {chosen}; the solution writes {solution}"
 

@@ -165,11 +165,12 @@ def write_project(root: Path, tasks: int) -> Path:
 
 
 def provision(
-    hosts: NetnsHosts, host: Host, project: Path, dest: Path, *extra: str
+    hosts: NetnsHosts, host: Host, project: Path, dest: Path, *extra: str, python: str = sys.executable
 ) -> subprocess.CompletedProcess[str]:
+    """``python -m pytest_hybridarena provision`` from here to ``host``, for the host's ``python``."""
     return subprocess.run(
         [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
-         "--ssh-config", str(hosts.ssh_config), "--python", sys.executable,
+         "--ssh-config", str(hosts.ssh_config), "--python", python,
          "--dest", str(dest), "--tree", str(project), *extra],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
@@ -232,12 +233,7 @@ def test_provision_checks_the_version_and_the_tree_over_ssh(hosts: NetnsHosts, t
     assert "does not hold this task tree" in stale.stderr
     assert provision(hosts, host, project, dest).returncode == 0
     # A python without the plugin is refused, naming what to install.
-    bare = subprocess.run(
-        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
-         "--ssh-config", str(hosts.ssh_config), "--python", "/nonexistent/python3",
-         "--dest", str(dest), "--tree", str(project), "--check"],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    bare = provision(hosts, host, project, dest, "--check", python="/nonexistent/python3")
     assert bare.returncode == 1
     assert "not importable" in bare.stderr
     assert "--wheel" in bare.stderr
@@ -352,12 +348,7 @@ def test_provision_installs_the_wheel_into_a_host_venv_that_then_runs_cells(
 
     # A host venv that lacks the dependencies: pip's failure reaches the user, nothing is shipped.
     bare = host_venv(tmp_path / "bare-venv", with_dependencies=False)
-    failed = subprocess.run(
-        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
-         "--ssh-config", str(hosts.ssh_config), "--python", str(bare), "--dest", str(dest),
-         "--tree", str(project), "--wheel", str(wheel)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    failed = provision(hosts, host, project, dest, "--wheel", str(wheel), python=str(bare))
     assert failed.returncode == 1
     assert f"pip install on {host.name} failed" in failed.stderr
     assert "No matching distribution found for" in failed.stderr, failed.stderr
@@ -367,23 +358,15 @@ def test_provision_installs_the_wheel_into_a_host_venv_that_then_runs_cells(
     python = host_venv(tmp_path / "host-venv", with_dependencies=True)
     probe = "import pytest_hybridarena"
     assert subprocess.run([str(python), "-c", probe], capture_output=True, check=False).returncode == 1
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
-         "--ssh-config", str(hosts.ssh_config), "--python", str(python), "--dest", str(dest),
-         "--tree", str(project), "--wheel", str(wheel)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    done = provision(hosts, host, project, dest, "--wheel", str(wheel), python=str(python))
     assert done.returncode == 0, done.stderr
     assert f"provision: {host.name} ready: pytest-hybridarena 0.1.0" in done.stdout
     where = hosts.ssh(host, f"{python} -c 'import pytest_hybridarena.shell.plugin as p; print(p.__file__)'")
     assert Path(where.strip()).is_relative_to(tmp_path / "host-venv" / "lib"), where
     # Provisioning again finds the same version and installs nothing.
-    again = subprocess.run(
-        [sys.executable, "-m", "pytest_hybridarena", "provision", host.name,
-         "--ssh-config", str(hosts.ssh_config), "--python", str(python), "--dest", str(dest),
-         "--tree", str(project), "--wheel", str(tmp_path / "no-such.whl")],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    again = provision(
+        hosts, host, project, dest, "--wheel", str(tmp_path / "no-such.whl"), python=str(python)
+    )
     assert again.returncode == 0, again.stderr
 
     # The installed wheel runs cells as an xdist worker over ssh.
